@@ -1,0 +1,148 @@
+// Case (f) network server.
+// Mirrors: a TCP server on 127.0.0.1 with K persistent client connections,
+// one handler goroutine per connection, each request a small (64 B)
+// request/response; the handler burns ~W of CPU (default 20us). Sockets are
+// non-blocking and parked in the netpoller, so blocked reads do NOT hold an M.
+// The load generator (K conns, fixed total rate R req/s, open-loop pacing per
+// connection) runs in a CHILD process (same binary, -role=client, GODEBUG
+// stripped) so the schedtrace of this process only shows the server.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math/rand"
+	"net"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const msg = 64
+
+func spin(w time.Duration) {
+	t0 := time.Now()
+	for time.Since(t0) < w {
+	}
+}
+
+func server(k, rate int, dur, work, tail time.Duration) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	var reqs int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				buf := make([]byte, msg)
+				for {
+					if _, err := io.ReadFull(c, buf); err != nil {
+						return
+					}
+					spin(work)
+					if _, err := c.Write(buf); err != nil {
+						return
+					}
+					atomic.AddInt64(&reqs, 1)
+				}
+			}(c)
+		}
+	}()
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "GODEBUG=") && !strings.HasPrefix(e, "GOMAXPROCS=") {
+			env = append(env, e)
+		}
+	}
+	cmd := exec.Command(os.Args[0], "-role=client", "-addr="+ln.Addr().String(),
+		fmt.Sprint("-k=", k), fmt.Sprint("-rate=", rate), "-dur="+dur.String())
+	cmd.Env = env
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("server_reqs=%d %s", atomic.LoadInt64(&reqs), out)
+	time.Sleep(tail)
+}
+
+func client(addr string, k, rate int, dur time.Duration) {
+	conns := make([]net.Conn, k)
+	for i := range conns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			panic(err)
+		}
+		conns[i] = c
+	}
+	interval := time.Duration(float64(time.Second) * float64(k) / float64(rate))
+	start := time.Now()
+	deadline := start.Add(dur)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func(c net.Conn) {
+			defer wg.Done()
+			defer c.Close()
+			buf := make([]byte, msg)
+			next := start.Add(time.Duration(rand.Int63n(int64(interval))))
+			var my []time.Duration
+			for next.Before(deadline) {
+				if d := time.Until(next); d > 0 {
+					time.Sleep(d)
+				}
+				t0 := time.Now()
+				if _, err := c.Write(buf); err != nil {
+					panic(err)
+				}
+				if _, err := io.ReadFull(c, buf); err != nil {
+					panic(err)
+				}
+				my = append(my, time.Since(t0))
+				next = next.Add(interval)
+			}
+			mu.Lock()
+			lat = append(lat, my...)
+			mu.Unlock()
+		}(c)
+	}
+	wg.Wait()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	p := func(q float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[int(q*float64(len(lat)-1))]
+	}
+	fmt.Printf("ops=%d ops_per_s=%.0f rtt_p50_us=%d rtt_p99_us=%d\n", len(lat),
+		float64(len(lat))/dur.Seconds(), p(0.5).Microseconds(), p(0.99).Microseconds())
+}
+
+func main() {
+	role := flag.String("role", "server", "server|client")
+	addr := flag.String("addr", "", "server address (client role)")
+	k := flag.Int("k", 100, "client connections")
+	rate := flag.Int("rate", 5000, "total requests per second")
+	dur := flag.Duration("dur", 3*time.Second, "load duration")
+	work := flag.Duration("work", 20*time.Microsecond, "server CPU per request")
+	tail := flag.Duration("tail", 500*time.Millisecond, "server idle time after load")
+	flag.Parse()
+	if *role == "client" {
+		client(*addr, *k, *rate, *dur)
+		return
+	}
+	server(*k, *rate, *dur, *work, *tail)
+}

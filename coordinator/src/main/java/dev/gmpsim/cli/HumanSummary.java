@@ -1,0 +1,60 @@
+package dev.gmpsim.cli;
+
+import dev.gmpsim.protocol.result.RunSummary;
+import java.util.Locale;
+import java.util.Map;
+
+/** The summary a person reads after a run. */
+final class HumanSummary {
+  private HumanSummary() {}
+
+  static String format(RunSummary s) {
+    StringBuilder b = new StringBuilder();
+    line(b, "scenario", s.scenario() + " (go " + s.goVersion() + " rules, GOMAXPROCS=" + s.gomaxprocs() + ", seed " + s.seed() + ")");
+    line(b, "outcome", s.outcome());
+    line(b, "virtual time", ms(s.virtualTimeNs()) + " in " + s.events() + " events");
+    line(b, "threads", "peak " + s.threads().peak() + ", final " + s.threads().fin()
+        + ", mean " + String.format(Locale.ROOT, "%.1f", s.threads().mean()));
+    line(b, "Ms", s.ms().created() + " created by newm, " + s.ms().idle() + " idle at the end, "
+        + s.ms().destroyed() + " destroyed");
+    line(b, "syscalls", s.syscalls() + " (" + s.cgoCalls() + " cgo calls, " + s.vdsoCalls() + " VDSO calls)");
+    line(b, "retakes", s.retakes() + " retakes, " + s.handoffs() + " handoffs");
+    line(b, "exitsyscall", s.exitsyscall().fast() + " fast, " + s.exitsyscall().slow() + " slow");
+    line(b, "P utilization", String.format(Locale.ROOT, "%.1f%%", 100 * s.pUtilization()));
+    line(b, "sched latency", pct(s.schedLatencyNs()));
+    if (s.requestLatencyNs() != null) {
+      line(b, "request latency", pct(s.requestLatencyNs()));
+    }
+    line(b, "goroutines", s.goroutines().created() + " created, peak " + s.goroutines().peak()
+        + ", " + s.goroutines().fin() + " at the end");
+    line(b, "invariants", s.invariants().checked() + " checks, " + s.invariants().violations() + " violations");
+    if (!s.syscallTable().isEmpty()) {
+      b.append(String.format(Locale.ROOT, "%n%-16s %12s %14s %10s%n", "syscall", "calls", "kernel time", "retaken"));
+      for (Map.Entry<String, RunSummary.SyscallRow> e : s.syscallTable().entrySet()) {
+        b.append(String.format(Locale.ROOT, "%-16s %12d %14s %10d%n", e.getKey(), e.getValue().calls(),
+            ms(e.getValue().totalNs()), e.getValue().retaken()));
+      }
+    }
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String k, String v) {
+    b.append(String.format(Locale.ROOT, "%-16s %s%n", k, v));
+  }
+
+  private static String ms(long ns) {
+    return String.format(Locale.ROOT, "%.3fms", ns / 1e6);
+  }
+
+  private static String pct(RunSummary.Percentiles p) {
+    if (p.count() == 0) {
+      return "no samples";
+    }
+    return "p50 " + us(p.p50()) + ", p99 " + us(p.p99()) + ", max " + us(p.max()) + " (" + p.count() + " samples)";
+  }
+
+  private static String us(long ns) {
+    return ns >= 1_000_000 ? String.format(Locale.ROOT, "%.2fms", ns / 1e6)
+        : String.format(Locale.ROOT, "%.1fus", ns / 1e3);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.gmpsim.model;
+
+/**
+ * The runtime's lock-free words. In proc.go any thread reads these with atomic loads and no lock
+ * (sched.npidle, sched.nmspinning, sched.lastpoll, pp.status, pp.schedtick, the run queue heads
+ * and tails...). The model lets any actor of the run read them, because the clock runs one actor
+ * at a time; each word is written only by the actor that owns it, named on the field.
+ */
+public final class Atomics {
+  static final long POLLING = -1;
+
+  // Owned by Sched.
+  int npidle;
+  int nmspinning;
+  int nmidle;
+  int mcount;
+  int runqsize;
+  boolean needspinning;
+  /**
+   * When the network was last polled, or {@link #POLLING} while an M is blocked in netpoll (the
+   * runtime uses 0 for that).
+   */
+  long lastpoll;
+  boolean haveTemplateThread;
+  boolean mainStarted;
+
+  // Owned by Sysmon.
+  boolean sysmonwait;
+
+  // Owned by Netpoller.
+  boolean netpollInited;
+  int netpollWaiters;
+  int timers;
+  /** When the M blocked in netpoll will wake up by itself (0: no timeout or no poller). */
+  long pollUntil;
+
+  // Owned by P i.
+  final int[] pStatus;
+  final long[] pSchedtick;
+  final long[] pSyscalltick;
+  /** Length of the local run queue without runnext (what schedtrace prints). */
+  final int[] pRunqLen;
+  final boolean[] pRunnext;
+  final long[] pSyscallStart;
+  final int[] pM;
+
+  // Owned by the Ms: how many are in a syscall or cgo call right now (for the time series), and
+  // how many locked Ms wait for their goroutine (sched.nmidlelocked).
+  int msInSyscall;
+  int nmidlelocked;
+
+  Atomics(int gomaxprocs) {
+    pStatus = new int[gomaxprocs];
+    pSchedtick = new long[gomaxprocs];
+    pSyscalltick = new long[gomaxprocs];
+    pRunqLen = new int[gomaxprocs];
+    pRunnext = new boolean[gomaxprocs];
+    pSyscallStart = new long[gomaxprocs];
+    pM = new int[gomaxprocs];
+  }
+
+  int gomaxprocs() {
+    return pStatus.length;
+  }
+
+  /** Sum of the local run queues, for traces. */
+  /** runqempty(pp): no runnable G in the local queue nor in runnext. */
+  boolean runqempty(int p) {
+    return pRunqLen[p] == 0 && !pRunnext[p];
+  }
+
+  int localRunq() {
+    int n = 0;
+    for (int l : pRunqLen) {
+      n += l;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.gmpsim.model;
+
+/**
+ * A goroutine: data, not an actor. It is moved between run queues, Ms, the netpoller and channel
+ * wait queues exactly as the runtime moves a *g; whoever holds it may change it, and
+ * {@link #place}/{@link #take} check that it is in exactly one place at a time.
+ */
+public final class G {
+  /** Goroutine statuses, named as in runtime2.go. */
+  public enum Status {
+    _Grunnable(1),
+    _Grunning(2),
+    _Gsyscall(3),
+    _Gwaiting(4),
+    _Gdead(6);
+
+    /** The value runtime2.go gives it (what scheddetail prints). */
+    public final int code;
+
+    Status(int code) {
+      this.code = code;
+    }
+  }
+
+  /** Where the G is. TRANSIT means inside a message between actors. */
+  public enum Where {
+    TRANSIT,
+    LOCAL_RUNQ,
+    GLOBAL_RUNQ,
+    ON_M,
+    NETPOLL,
+    NETPOLL_READY,
+    TIMER,
+    CHAN,
+    BLOCKED,
+    DEAD
+  }
+
+  private static final class Frame {
+    final Op[] ops;
+    int pc;
+    int left; // remaining iterations after this one; -1 forever
+    final Frame parent;
+
+    Frame(Op[] ops, int left, Frame parent) {
+      this.ops = ops;
+      this.left = left;
+      this.parent = parent;
+    }
+  }
+
+  public final long id;
+  public final boolean system;
+  public Status status = Status._Grunnable;
+  public Where where = Where.TRANSIT;
+  public String waitReason = "";
+  /** The M this G is locked to (LockOSThread), or -1. */
+  public int lockedm = -1;
+  public akka.actor.typed.ActorRef<M.Command> lockedmRef;
+  /** When it last became runnable, for scheduling latency; -1 if not waiting for a P. */
+  public long runnableSince = -1;
+  /** Start of the request it is serving, or -1. */
+  public long requestStart = -1;
+  /** When its descriptor last became ready. */
+  public long lastReady = -1;
+  /** Compute left over from a preemption, run before the next op. */
+  public long pendingCompute;
+  /** Set while parked in a socket read: the read syscall is retried on wake-up. */
+  public boolean rereadPending;
+  /** The pending read starts a request (its data's arrival is the request's start). */
+  public boolean startsRequest;
+  /** In the netpoller's ready list because its descriptor (not a timer) became ready. */
+  boolean fromFd;
+  /** M id running it, for scheddetail. */
+  public int m = -1;
+  private Frame frame;
+
+  G(long id, boolean system, Op[] program) {
+    this.id = id;
+    this.system = system;
+    this.frame = new Frame(program, 0, null);
+  }
+
+  /** The next op to run, unrolling loops; null when the program has ended. */
+  Op next() {
+    while (frame != null) {
+      if (frame.pc < frame.ops.length) {
+        Op op = frame.ops[frame.pc++];
+        if (op instanceof Op.Loop loop) {
+          frame = new Frame(loop.body(), loop.count() == 0 ? -1 : loop.count() - 1, frame);
+          continue;
+        }
+        return op;
+      }
+      if (frame.left != 0 && frame.parent != null) {
+        if (frame.left > 0) {
+          frame.left--;
+        }
+        frame.pc = 0;
+        continue;
+      }
+      frame = frame.parent;
+    }
+    return null;
+  }
+
+  /** Records that {@code holder} now holds this G; it must have been in transit. */
+  void place(Where w, RunStats stats) {
+    if (where != Where.TRANSIT) {
+      stats.violation("G" + id + " put in " + w + " while still in " + where);
+    }
+    where = w;
+    stats.placed(w, 1);
+  }
+
+  /** Records that this G leaves {@code w}; it must have been there. */
+  void take(Where w, RunStats stats) {
+    if (where != w) {
+      stats.violation("G" + id + " taken from " + w + " but it is in " + where);
+    }
+    where = Where.TRANSIT;
+    stats.placed(w, -1);
+  }
+
+  @Override
+  public String toString() {
+    return "G" + id;
+  }
+}

@@ -1,0 +1,535 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import dev.gmpsim.protocol.scenario.RuntimeSpec;
+import java.util.function.Consumer;
+
+/**
+ * An M: one OS thread. It runs its G's program while it holds a P, blocks in the kernel for
+ * syscalls and cgo calls (entersyscall / exitsyscall), parks on sched.midle when stopm'd (and is
+ * never freed), and dies only when a goroutine locked to it exits.
+ */
+public final class M extends SimActor<M.Command> {
+  public sealed interface Command extends Msg {}
+
+  /** startm / newm: wake (or start) with {@code p} as nextp. */
+  public record Start(long at, ActorRef<P.Command> p, int pid, boolean spinning) implements Command {}
+
+  /** execute(g) on P {@code pid}. */
+  public record Execute(long at, G g, ActorRef<P.Command> p, int pid, long schedtick)
+      implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** exitsyscall succeeded with P {@code pid}: the G goes on. */
+  public record Resume(long at, ActorRef<P.Command> p, int pid) implements Command {}
+
+  /** The G's compute step {@code token} is over. */
+  public record StepDone(long at, long token) implements Command {}
+
+  /** Asynchronous preemption of the G started at {@code schedtick}. */
+  public record Preempt(long at, long schedtick) implements Command {}
+
+  /** stopm: now parked on midle. */
+  public record Stopped(long at) implements Command {}
+
+  /** stoplockedm without a P (exitsyscall0 of a locked G). */
+  public record LockedWait(long at) implements Command {}
+
+  /** The thread exits (idle-ms: pool over its cap). */
+  public record Exit(long at) implements Command {}
+
+  enum State {
+    IDLE,
+    SCHEDULING,
+    RUNNING,
+    SYSCALL,
+    LOCKED_WAIT,
+    TEMPLATE,
+    DEAD
+  }
+
+  /** Safety valve: yield to the clock after this many zero-time ops in a row. */
+  private static final int MAX_OPS_PER_SLICE = 4096;
+
+  private final int id;
+  private final Atomics atomics;
+  private final RunStats stats;
+  private final MView view;
+  private State state;
+  private ActorRef<P.Command> p;
+  private int pid = -1;
+  private G curg;
+  private G lockedg;
+  private long execTick;
+  private long execStart;
+  private long token;
+  private long computeStart;
+  private long computeEnd;
+  private boolean computing;
+
+  public static Behavior<Command> create(RunContext run, int id, boolean template) {
+    State s = template ? State.TEMPLATE : State.IDLE;
+    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, id, s)));
+  }
+
+  /** m0, the main thread: already in schedule(), about to be handed the main goroutine. */
+  static Behavior<Command> createM0(RunContext run) {
+    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING)));
+  }
+
+  private M(ActorContext<Command> ctx, RunContext run, int id, State initial) {
+    super(ctx, run);
+    this.id = id;
+    this.atomics = run.atomics;
+    this.stats = run.stats;
+    this.view = run.mview(id);
+    this.state = initial;
+    view.state = state.name().toLowerCase(java.util.Locale.ROOT);
+    run.stats.mAlive(1);
+  }
+
+  @Override
+  protected Receive<Command> receive() {
+    return newReceiveBuilder()
+        .onMessage(Start.class, this::onStart)
+        .onMessage(Execute.class, this::onExecute)
+        .onMessage(Resume.class, this::onResume)
+        .onMessage(StepDone.class, this::onStepDone)
+        .onMessage(Preempt.class, this::onPreempt)
+        .onMessage(Stopped.class, this::onStopped)
+        .onMessage(LockedWait.class, this::onLockedWait)
+        .onMessage(Exit.class, this::onExit)
+        .build();
+  }
+
+  private Behavior<Command> onStart(Start s) {
+    if (state != State.IDLE) {
+      violation("M" + id + " started while " + state);
+      return this;
+    }
+    setState(State.SCHEDULING);
+    p = s.p();
+    pid = s.pid();
+    view.p = pid;
+    send(p, new P.Acquire(now, getContext().getSelf(), id, s.spinning(), null, false, null));
+    return this;
+  }
+
+  private Behavior<Command> onExecute(Execute e) {
+    if (state != State.SCHEDULING && state != State.LOCKED_WAIT) {
+      violation("M" + id + " asked to run G" + e.g().id + " while " + state);
+      return this;
+    }
+    if (state == State.LOCKED_WAIT) {
+      atomics.nmidlelocked--;
+    }
+    G g = e.g();
+    p = e.p();
+    pid = e.pid();
+    execTick = e.schedtick();
+    execStart = now;
+    curg = g;
+    g.place(G.Where.ON_M, stats);
+    g.status = G.Status._Grunning;
+    g.m = id;
+    g.waitReason = "";
+    if (g.runnableSince >= 0) {
+      stats.schedLatency(now, now - g.runnableSince);
+      g.runnableSince = -1;
+    }
+    setState(State.RUNNING);
+    view.p = pid;
+    view.curg = g.id;
+    view.spinning = false;
+    return run(now);
+  }
+
+  private Behavior<Command> onResume(Resume r) {
+    if (state != State.SYSCALL) {
+      violation("M" + id + " resumed while " + state);
+      return this;
+    }
+    leaveSyscall();
+    p = r.p();
+    pid = r.pid();
+    view.p = pid;
+    curg.status = G.Status._Grunning;
+    setState(State.RUNNING);
+    return run(now);
+  }
+
+  private Behavior<Command> onStepDone(StepDone d) {
+    if (d.token() != token || !computing) {
+      return this; // cut short by a preemption
+    }
+    computing = false;
+    stats.ranGo(computeStart, now);
+    return run(now);
+  }
+
+  private Behavior<Command> onPreempt(Preempt pr) {
+    if (state != State.RUNNING || !computing || pr.schedtick() != execTick) {
+      return this;
+    }
+    // gopreempt_m -> goschedImpl: the G goes to the global run queue.
+    computing = false;
+    token++;
+    stats.ranGo(computeStart, now);
+    stats.count(Counter.PREEMPTIONS);
+    curg.pendingCompute = computeEnd - now;
+    gosched(now);
+    return this;
+  }
+
+  private Behavior<Command> onStopped(Stopped s) {
+    if (state == State.SYSCALL) {
+      leaveSyscall();
+      curg = null;
+    }
+    p = null;
+    pid = -1;
+    view.p = -1;
+    view.curg = -1;
+    setState(State.IDLE);
+    return this;
+  }
+
+  private Behavior<Command> onLockedWait(LockedWait w) {
+    if (state == State.SYSCALL) {
+      leaveSyscall();
+      curg = null;
+    }
+    p = null;
+    pid = -1;
+    view.p = -1;
+    view.curg = -1;
+    atomics.nmidlelocked++;
+    setState(State.LOCKED_WAIT);
+    return this;
+  }
+
+  private Behavior<Command> onExit(Exit e) {
+    die();
+    return Behaviors.stopped();
+  }
+
+  /**
+   * Runs the current G's program from time {@code t} until it blocks, parks, ends or starts a
+   * step that takes virtual time. Steps that only cost a little (VDSO calls, short syscalls,
+   * channel operations) are added to {@code t} without a round trip through the clock.
+   */
+  private Behavior<Command> run(long t) {
+    G g = curg;
+    for (int ops = 0; ; ops++) {
+      if (ops == MAX_OPS_PER_SLICE) {
+        startCompute(t, 0);
+        return this;
+      }
+      if (g.pendingCompute > 0) {
+        long d = g.pendingCompute;
+        g.pendingCompute = 0;
+        startCompute(t, d);
+        return this;
+      }
+      if (g.rereadPending) {
+        // Back from the netpoller: the read is retried and now finds data.
+        g.rereadPending = false;
+        t = quickSyscall(t, "read", run.cost.netSyscall());
+        if (g.startsRequest) {
+          g.startsRequest = false;
+          g.requestStart = g.lastReady;
+        }
+      }
+      Op op = g.next();
+      if (op == null || op instanceof Op.Exit) {
+        return goexit(t);
+      }
+      if (op instanceof Op.Compute c) {
+        long d = c.duration().sample(run.rng);
+        if (d > 0) {
+          startCompute(t, d);
+          return this;
+        }
+      } else if (op instanceof Op.Syscall s) {
+        long d = s.duration().sample(run.rng);
+        if (!s.block() && canRunInline(t, d)) {
+          t = quickSyscall(t, s.name(), d);
+        } else {
+          enterSyscall(t, s.name(), d, s.block());
+          return this;
+        }
+      } else if (op instanceof Op.Cgo c) {
+        stats.count(Counter.CGO_CALLS);
+        long d = c.duration().sample(run.rng);
+        t += run.cost.cgoCall();
+        if (canRunInline(t, d)) {
+          t = quickSyscall(t, "cgo", d);
+        } else {
+          enterSyscall(t, "cgo", d, false);
+          return this;
+        }
+      } else if (op instanceof Op.Vdso v) {
+        stats.count(Counter.VDSO_CALLS);
+        if (run.runtime.vdso()) {
+          t += run.cost.vdso();
+        } else {
+          // No VDSO: the runtime makes the real syscall itself, without entersyscall.
+          t += run.cost.vdsoFallback();
+          stats.syscall(v.name(), run.cost.vdsoFallback());
+        }
+      } else if (op instanceof Op.NetRead r) {
+        t = quickSyscall(t, "read", run.cost.netSyscall());
+        long delay = r.delay().sample(run.rng);
+        if (delay > 0) {
+          g.rereadPending = true;
+          g.startsRequest = r.startsRequest();
+          send(run.netpoller, new Netpoller.Park(t, g, t + delay));
+          return gopark(t, "IO wait", null);
+        }
+        if (r.startsRequest()) {
+          g.requestStart = t;
+        }
+      } else if (op instanceof Op.NetWrite) {
+        t = quickSyscall(t, "write", run.cost.netSyscall());
+      } else if (op instanceof Op.Sleep s) {
+        long d = s.duration().sample(run.rng);
+        if (d > 0) {
+          send(run.netpoller, new Netpoller.AddTimer(t, g, t + d));
+          return gopark(t, "sleep", null);
+        }
+      } else if (op instanceof Op.Send s) {
+        Chan c = run.chans.get(s.chan());
+        t += run.cost.gopark();
+        G r = c.recvq.poll();
+        if (r != null) {
+          r.take(G.Where.CHAN, stats);
+          ready(t, r);
+        } else if (c.count < c.capacity) {
+          c.count++;
+        } else {
+          c.sendq.addLast(g);
+          return gopark(t, "chan send", G.Where.CHAN);
+        }
+      } else if (op instanceof Op.Recv rc) {
+        Chan c = run.chans.get(rc.chan());
+        t += run.cost.gopark();
+        G s = c.sendq.poll();
+        if (s != null) {
+          // A blocked sender's value takes the place of the one received.
+          s.take(G.Where.CHAN, stats);
+          ready(t, s);
+        } else if (c.count > 0) {
+          c.count--;
+        } else {
+          c.recvq.addLast(g);
+          return gopark(t, "chan receive", G.Where.CHAN);
+        }
+      } else if (op instanceof Op.Lock l) {
+        lockOSThread(t, g, l.user());
+      } else if (op instanceof Op.Unlock) {
+        g.lockedm = -1;
+        g.lockedmRef = null;
+        lockedg = null;
+        view.lockedg = -1;
+      } else if (op instanceof Op.Spawn s) {
+        t += run.cost.newproc();
+        G child = run.newG(false, s.program());
+        if (s.carriesRequest()) {
+          child.requestStart = g.lastReady;
+        }
+        child.runnableSince = t;
+        send(p, new P.RunqPut(t, child, true));
+        wakep(t);
+      } else if (op instanceof Op.Gosched) {
+        gosched(t);
+        return this;
+      } else if (op instanceof Op.Block b) {
+        return gopark(t, b.reason(), G.Where.BLOCKED);
+      } else if (op instanceof Op.Accept a) {
+        t = quickSyscall(t, "accept4", run.cost.netSyscall());
+        long next = run.arrivals.get(a.arrivals()).next(run.rng);
+        if (next > t) {
+          g.rereadPending = false;
+          g.startsRequest = false;
+          send(run.netpoller, new Netpoller.Park(t, g, next));
+          return gopark(t, "IO wait", null);
+        }
+        g.lastReady = next; // a connection was already waiting in the backlog
+      } else if (op instanceof Op.RequestEnd) {
+        if (g.requestStart >= 0) {
+          stats.requestLatency(t, t - g.requestStart);
+          g.requestStart = -1;
+        }
+      } else if (op instanceof Op.StartTemplateThread) {
+        if (!atomics.haveTemplateThread) {
+          send(run.sched, new Sched.StartTemplateThread(t));
+        }
+      }
+    }
+  }
+
+  /**
+   * A syscall can run without telling its P only when sysmon could not take the P anyway: under
+   * the go rules a syscall must be seen on two sysmon rounds at least 20us apart, under the
+   * threshold rule it must outlast the threshold, and a G that has run for 10ms can lose its P at
+   * once.
+   */
+  private boolean canRunInline(long t, long d) {
+    long limit =
+        run.runtime.retake() == RuntimeSpec.Retake.THRESHOLD
+            ? run.runtime.retakeThreshold()
+            : Sysmon.MIN_DELAY_NS;
+    long inKernel = d + run.cost.syscall();
+    return inKernel < limit && t + inKernel - execStart < Sysmon.FORCE_PREEMPT_NS;
+  }
+
+  /** entersyscall + the kernel + exitsyscallfast on the same P, with no chance of a retake. */
+  private long quickSyscall(long t, String name, long d) {
+    stats.count(Counter.SYSCALLS);
+    stats.count(Counter.EXITSYSCALL_FAST);
+    stats.syscall(name, d);
+    if (atomics.sysmonwait) {
+      send(run.sysmon, new Sysmon.Wake(t));
+    }
+    return t + run.cost.entersyscall() + run.cost.syscall() + d + run.cost.exitsyscallfast();
+  }
+
+  /** entersyscall: the P goes to _Psyscall (or is handed off at once); the M enters the kernel. */
+  private void enterSyscall(long t, String name, long d, boolean block) {
+    stats.count(Counter.SYSCALLS);
+    stats.syscall(name, d);
+    long t0 = t + run.cost.entersyscall();
+    curg.status = G.Status._Gsyscall;
+    atomics.msInSyscall++;
+    setState(State.SYSCALL);
+    send(p, new P.EnterSyscall(t0, id, block, name));
+    // The kernel returns at t0 + d; then exitsyscall tries the old P.
+    send(p, new P.ExitSyscall(t0 + run.cost.syscall() + d, getContext().getSelf(), id, curg));
+    p = null;
+    pid = -1;
+    view.p = -1;
+  }
+
+  private void leaveSyscall() {
+    atomics.msInSyscall--;
+  }
+
+  private void startCompute(long t, long d) {
+    computing = true;
+    computeStart = t;
+    computeEnd = t + d;
+    send(getContext().getSelf(), new StepDone(computeEnd, ++token));
+  }
+
+  private void lockOSThread(long t, G g, boolean user) {
+    if (user && !atomics.haveTemplateThread) {
+      send(run.sched, new Sched.StartTemplateThread(t));
+    }
+    g.lockedm = id;
+    g.lockedmRef = getContext().getSelf();
+    lockedg = g;
+    view.lockedg = g.id;
+  }
+
+  /** ready(gp): runqput on our P with next=true, then wakep. */
+  private void ready(long t, G g) {
+    g.status = G.Status._Grunnable;
+    g.runnableSince = t;
+    send(p, new P.RunqPut(t, g, true));
+    wakep(t);
+  }
+
+  /** wakep's lock-free pre-check; Sched repeats it under its lock. */
+  private void wakep(long t) {
+    if (atomics.npidle > 0 && atomics.nmspinning == 0) {
+      send(run.sched, new Sched.WakeP(t));
+    }
+  }
+
+  /** gopark: the G waits ({@code in} the place that now holds it, if the M puts it there). */
+  private Behavior<Command> gopark(long t, String reason, G.Where in) {
+    G g = curg;
+    g.status = G.Status._Gwaiting;
+    g.waitReason = reason;
+    g.m = -1;
+    curg = null;
+    view.curg = -1;
+    g.take(G.Where.ON_M, stats);
+    if (in != null) {
+      g.place(in, stats);
+    }
+    schedule(t + run.cost.gopark());
+    return this;
+  }
+
+  /** goschedImpl: the G goes to the global queue and the M schedules. */
+  private void gosched(long t) {
+    G g = curg;
+    g.take(G.Where.ON_M, stats);
+    g.status = G.Status._Grunnable;
+    g.runnableSince = t;
+    g.m = -1;
+    curg = null;
+    view.curg = -1;
+    send(run.sched, new Sched.GlobrunqPut(t, new G[] {g}));
+    schedule(t);
+  }
+
+  /** schedule(): a locked M hands off its P and waits for its G; others ask the P for work. */
+  private void schedule(long t) {
+    if (lockedg != null) {
+      // stoplockedm
+      send(p, new P.Drop(t, id));
+      p = null;
+      pid = -1;
+      view.p = -1;
+      atomics.nmidlelocked++;
+      setState(State.LOCKED_WAIT);
+      return;
+    }
+    setState(State.SCHEDULING);
+    send(p, new P.Schedule(t, id));
+  }
+
+  /** goexit0: the G is dead; a thread it was locked to dies with it. */
+  private Behavior<Command> goexit(long t) {
+    G g = curg;
+    g.take(G.Where.ON_M, stats);
+    g.status = G.Status._Gdead;
+    g.place(G.Where.DEAD, stats);
+    run.gDead(g);
+    curg = null;
+    view.curg = -1;
+    if (g.lockedm == id) {
+      // mexit: release and hand off the P, and the thread is gone.
+      stats.count(Counter.LOCKED_MS_DESTROYED);
+      send(p, new P.Drop(t, id));
+      send(run.sched, new Sched.MExit(t, id));
+      die();
+      return Behaviors.stopped();
+    }
+    lockedg = null;
+    view.lockedg = -1;
+    schedule(t + run.cost.schedule());
+    return this;
+  }
+
+  private void die() {
+    setState(State.DEAD);
+    view.dead = true;
+    stats.mAlive(-1);
+  }
+
+  private void setState(State s) {
+    state = s;
+    view.state = s.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.util.ArrayDeque;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The netpoller (epoll) and the timers that sleep through it. Goroutines parked on a descriptor
+ * hold no M; when their data arrives they wait in the ready list until someone polls: findRunnable
+ * (non-blocking), sysmon (if nobody polled for 10ms), or the one M blocked in netpoll, which wakes
+ * at once. Timers fire at their time and wake the blocked M, or are readied through Sched.
+ */
+public final class Netpoller extends SimActor<Netpoller.Command> {
+  public sealed interface Command extends Msg {}
+
+  /** gopark on a descriptor that becomes readable at {@code readyAt}. */
+  public record Park(long at, G g, long readyAt) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** time.Sleep: a timer for {@code when}, and gopark. */
+  public record AddTimer(long at, G g, long when) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** Non-blocking netpoll(0); the answer goes back to Sched with {@code cont}. */
+  public record Poll(long at, Sched.Command cont) implements Command {}
+
+  /** An M without a P blocks in netpoll until something is ready or the next timer. */
+  public record BlockingPoll(long at, ActorRef<M.Command> m, int mid, boolean wasSpinning)
+      implements Command {}
+
+  private record FdReady(long at, G g) implements Command {}
+
+  private record TimerFire(long at, G g) implements Command {}
+
+  /** The blocked M's epoll_wait timed out. */
+  private record PollTimeout(long at, long token) implements Command {}
+
+  private record Poller(ActorRef<M.Command> m, int mid, boolean wasSpinning) {}
+
+  private final Atomics atomics;
+  private final ArrayDeque<G> ready = new ArrayDeque<>();
+  private final TreeMap<Long, Integer> timerWhens = new TreeMap<>();
+  private Poller blocked;
+  private long pollToken;
+
+  public static Behavior<Command> create(RunContext run) {
+    return run.wrap("Netpoller", Behaviors.setup(ctx -> new Netpoller(ctx, run)));
+  }
+
+  private Netpoller(ActorContext<Command> ctx, RunContext run) {
+    super(ctx, run);
+    this.atomics = run.atomics;
+  }
+
+  @Override
+  protected Receive<Command> receive() {
+    return newReceiveBuilder()
+        .onMessage(Park.class, this::onPark)
+        .onMessage(AddTimer.class, this::onAddTimer)
+        .onMessage(Poll.class, this::onPoll)
+        .onMessage(BlockingPoll.class, this::onBlockingPoll)
+        .onMessage(FdReady.class, this::onFdReady)
+        .onMessage(TimerFire.class, this::onTimerFire)
+        .onMessage(PollTimeout.class, this::onPollTimeout)
+        .build();
+  }
+
+  private Behavior<Command> onPark(Park p) {
+    atomics.netpollInited = true;
+    atomics.netpollWaiters++;
+    p.g().place(G.Where.NETPOLL, run.stats);
+    send(getContext().getSelf(), new FdReady(p.readyAt(), p.g()));
+    return this;
+  }
+
+  private Behavior<Command> onFdReady(FdReady r) {
+    G g = r.g();
+    g.fromFd = true;
+    g.take(G.Where.NETPOLL, run.stats);
+    g.lastReady = now;
+    g.place(G.Where.NETPOLL_READY, run.stats);
+    ready.addLast(g);
+    if (blocked != null) {
+      wakePoller();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAddTimer(AddTimer a) {
+    atomics.netpollInited = true;
+    atomics.timers++;
+    timerWhens.merge(a.when(), 1, Integer::sum);
+    a.g().place(G.Where.TIMER, run.stats);
+    send(getContext().getSelf(), new TimerFire(a.when(), a.g()));
+    // wakeNetPoller: make sure some M will wait for this timer.
+    if (blocked != null) {
+      if (atomics.pollUntil == 0 || atomics.pollUntil > a.when()) {
+        wakePoller(); // netpollBreak
+      }
+    } else if (atomics.npidle > 0 && atomics.nmspinning == 0) {
+      send(run.sched, new Sched.WakeP(now));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTimerFire(TimerFire t) {
+    atomics.timers--;
+    timerWhens.computeIfPresent(now, (k, n) -> n == 1 ? null : n - 1);
+    G g = t.g();
+    g.take(G.Where.TIMER, run.stats);
+    g.lastReady = now;
+    if (blocked != null) {
+      // epoll does not see timers: the blocked M runs this one when its wait times out.
+      g.place(G.Where.NETPOLL_READY, run.stats);
+      ready.addLast(g);
+    } else {
+      // A running P would run this timer at its next schedule(); ready it through Sched.
+      send(run.sched, new Sched.Ready(now, g));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPoll(Poll p) {
+    send(run.sched, new Sched.Polled(now + run.cost.netpoll(), drain(), p.cont()));
+    return this;
+  }
+
+  private Behavior<Command> onBlockingPoll(BlockingPoll b) {
+    blocked = new Poller(b.m(), b.mid(), b.wasSpinning());
+    if (!ready.isEmpty()) {
+      wakePoller();
+      return this;
+    }
+    long until = timerWhens.isEmpty() ? 0 : timerWhens.firstKey();
+    atomics.pollUntil = until;
+    if (until > 0) {
+      // epoll_wait takes whole milliseconds: under 1ms waits 1ms, longer waits round down.
+      long delay = Math.max(0, until - now);
+      long waitMs = delay == 0 ? 0 : Math.max(1, delay / 1_000_000);
+      long wake = now + waitMs * 1_000_000 + (waitMs == 0 ? 0 : run.cost.timerSlack());
+      send(getContext().getSelf(), new PollTimeout(wake, ++pollToken));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPollTimeout(PollTimeout t) {
+    if (blocked != null && t.token() == pollToken) {
+      wakePoller();
+    }
+    return this;
+  }
+
+  private void wakePoller() {
+    Poller p = blocked;
+    blocked = null;
+    pollToken++;
+    atomics.pollUntil = 0;
+    send(run.sched, new Sched.NetpollReturned(now + run.cost.futexWake(), p.m(), p.mid(), drain(), p.wasSpinning()));
+  }
+
+  /**
+   * What netpoll returns. A G returned from a descriptor stops counting as a netpoll waiter
+   * from Go 1.22 on (netpollAdjustWaiters); before that the count was only lowered on deadlines
+   * and closes, so in effect it never went back to zero once the network had been used.
+   */
+  private G[] drain() {
+    G[] out = new G[ready.size()];
+    boolean adjust = run.runtime.goMinor() >= 22;
+    for (int i = 0; i < out.length; i++) {
+      G g = ready.pollFirst();
+      g.take(G.Where.NETPOLL_READY, run.stats);
+      if (g.fromFd && adjust) {
+        atomics.netpollWaiters--;
+      }
+      g.fromFd = false;
+      out[i] = g;
+    }
+    return out;
+  }
+}

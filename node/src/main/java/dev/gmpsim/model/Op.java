@@ -1,0 +1,58 @@
+package dev.gmpsim.model;
+
+import dev.gmpsim.protocol.scenario.Dist;
+
+/**
+ * The model's instruction set: a scenario's steps compiled for the M that interprets them, plus
+ * the few the runtime itself needs (accept loops, request marks, the template thread).
+ */
+public sealed interface Op {
+  record Compute(Dist duration) implements Op {}
+
+  record Syscall(String name, Dist duration, boolean block) implements Op {}
+
+  record Cgo(Dist duration) implements Op {}
+
+  record Vdso(String name) implements Op {}
+
+  /** A socket read; {@code startsRequest} marks the data's arrival as a request's start. */
+  record NetRead(Dist delay, boolean startsRequest) implements Op {}
+
+  record NetWrite() implements Op {}
+
+  record Sleep(Dist duration) implements Op {}
+
+  /** Channel send (a semaphore acquire is a send on a buffered channel). */
+  record Send(int chan) implements Op {}
+
+  /** Channel receive (a semaphore release). */
+  record Recv(int chan) implements Op {}
+
+  /**
+   * LockOSThread; {@code user} is runtime.LockOSThread, which also starts the template thread,
+   * as opposed to the runtime's internal lockOSThread around init.
+   */
+  record Lock(boolean user) implements Op {}
+
+  record Unlock() implements Op {}
+
+  /** newproc; the child inherits the request start when {@code carriesRequest}. */
+  record Spawn(Op[] program, boolean carriesRequest) implements Op {}
+
+  /** {@code count} 0 is forever. */
+  record Loop(int count, Op[] body) implements Op {}
+
+  record Gosched() implements Op {}
+
+  record Block(String reason) implements Op {}
+
+  record Exit() implements Op {}
+
+  /** An accept loop parked on the listener until the next arrival of {@code arrivals}. */
+  record Accept(int arrivals) implements Op {}
+
+  record RequestEnd() implements Op {}
+
+  /** runtime.main in a cgo binary starts the template thread. */
+  record StartTemplateThread() implements Op {}
+}

@@ -1,0 +1,471 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * A P: the permission to run Go code, with its local run queue. The P runs {@code schedule()}
+ * on behalf of the M that holds it (the runqueue, runnext and schedtick are the P's), asks
+ * {@link Sched} for global work, steals from other Ps, and settles the race between sysmon's
+ * retake and a returning M's exitsyscallfast: both are messages to the P, and whichever the
+ * clock delivers first wins, as the CAS on pp.status does in proc.go.
+ */
+public final class P extends SimActor<P.Command> {
+  // Statuses as in runtime2.go.
+  static final int _Pidle = 0;
+  static final int _Prunning = 1;
+  static final int _Psyscall = 2;
+  static final int _Pgcstop = 3;
+  static final int _Pdead = 4;
+
+  /** Local run queue capacity, as len(pp.runq). */
+  static final int RUNQ_SIZE = 256;
+
+  public sealed interface Command extends Msg {}
+
+  /**
+   * acquirep by {@code m}. With {@code g} the M runs it at once ({@code resume}: it is the M's own
+   * G returning from a syscall); {@code batch} goes to the local run queue (injectglist).
+   */
+  public record Acquire(
+      long at, ActorRef<M.Command> m, int mid, boolean spinning, G g, boolean resume, G[] batch)
+      implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      forEach(f, g, batch);
+    }
+  }
+
+  /** The holding M wants its next G (schedule()). */
+  public record Schedule(long at, int mid) implements Command {}
+
+  /** runqput by the holding M (newproc, ready). */
+  public record RunqPut(long at, G g, boolean next) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** entersyscall (or entersyscallblock) by the holding M. */
+  public record EnterSyscall(long at, int mid, boolean block, String name) implements Command {}
+
+  /** The M is back from the kernel and tries exitsyscallfast on its old P. */
+  public record ExitSyscall(long at, ActorRef<M.Command> m, int mid, G g) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** sysmon's CAS _Psyscall -> _Pidle, valid only for the syscall it saw. */
+  public record Retake(long at, long syscalltick) implements Command {}
+
+  /** sysmon's preemptone: the G running since {@code schedtick} has run too long. */
+  public record Preempt(long at, long schedtick) implements Command {}
+
+  /** A thief asks this P for half of its run queue (runqgrab); runnext only if {@code runnext}. */
+  public record StealRequest(long at, int thief, boolean runnext, int[] order, int pos, int pass)
+      implements Command {}
+
+  /** Stolen Gs for the thief; the last one is run. */
+  public record Stolen(long at, G[] gs, int[] order, int pos, int pass) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      forEach(f, null, gs);
+    }
+  }
+
+  /** Work found by Sched for findRunnable: {@code g} to run (may be null), {@code batch} to queue. */
+  public record Work(long at, G g, G[] batch) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      forEach(f, g, batch);
+    }
+  }
+
+  /** Sched found nothing and the M is now spinning: steal, in {@code order}. */
+  public record Spin(long at, int[] order) implements Command {}
+
+  /** Sched put this P on the idle list (pidleput). */
+  public record Released(long at) implements Command {}
+
+  /** The holding M lets go of this P (stoplockedm, mexit); handoffp follows. */
+  public record Drop(long at, int mid) implements Command {}
+
+  private static void forEach(Consumer<G> f, G g, G[] batch) {
+    if (g != null) {
+      f.accept(g);
+    }
+    if (batch != null) {
+      for (G b : batch) {
+        f.accept(b);
+      }
+    }
+  }
+
+  private final int id;
+  private final Atomics atomics;
+  private final ArrayDeque<G> runq = new ArrayDeque<>();
+  private G runnext;
+  private int status;
+  private ActorRef<M.Command> holder;
+  private int holderId = -1;
+  private boolean holderSpinning;
+  private long schedtick;
+  private long syscalltick;
+  private String syscallName = "";
+
+  public static Behavior<Command> create(RunContext run, int id) {
+    return run.wrap("P", Behaviors.setup(ctx -> new P(ctx, run, id)));
+  }
+
+  private P(ActorContext<Command> ctx, RunContext run, int id) {
+    super(ctx, run);
+    this.id = id;
+    this.atomics = run.atomics;
+    this.status = _Pidle;
+    publish();
+  }
+
+  @Override
+  protected Receive<Command> receive() {
+    return newReceiveBuilder()
+        .onMessage(Acquire.class, this::onAcquire)
+        .onMessage(Schedule.class, this::onSchedule)
+        .onMessage(RunqPut.class, this::onRunqPut)
+        .onMessage(EnterSyscall.class, this::onEnterSyscall)
+        .onMessage(ExitSyscall.class, this::onExitSyscall)
+        .onMessage(Retake.class, this::onRetake)
+        .onMessage(Preempt.class, this::onPreempt)
+        .onMessage(StealRequest.class, this::onStealRequest)
+        .onMessage(Stolen.class, this::onStolen)
+        .onMessage(Work.class, this::onWork)
+        .onMessage(Spin.class, this::onSpin)
+        .onMessage(Released.class, this::onReleased)
+        .onMessage(Drop.class, this::onDrop)
+        .build();
+  }
+
+  private Behavior<Command> onAcquire(Acquire a) {
+    if (status != _Pidle || holder != null) {
+      violation("P" + id + " acquired by M" + a.mid() + " while held by M" + holderId + " (status " + status + ")");
+      return this;
+    }
+    status = _Prunning;
+    holder = a.m();
+    holderId = a.mid();
+    holderSpinning = a.spinning();
+    if (a.batch() != null) {
+      for (G g : a.batch()) {
+        runqput(g, false);
+      }
+    }
+    publish();
+    if (a.g() == null) {
+      schedule();
+    } else if (a.resume()) {
+      syscalltick++;
+      publish();
+      send(holder, new M.Resume(now + run.cost.exitsyscallfast(), getContext().getSelf(), id));
+    } else {
+      execute(a.g(), false);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSchedule(Schedule s) {
+    if (s.mid() != holderId || status != _Prunning) {
+      violation("M" + s.mid() + " scheduled on P" + id + " held by M" + holderId);
+      return this;
+    }
+    schedule();
+    return this;
+  }
+
+  private Behavior<Command> onRunqPut(RunqPut r) {
+    runqput(r.g(), r.next());
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onEnterSyscall(EnterSyscall e) {
+    if (e.mid() != holderId || status != _Prunning) {
+      violation("M" + e.mid() + " entered a syscall on P" + id + " held by M" + holderId);
+      return this;
+    }
+    syscallName = e.name();
+    holder = null;
+    holderId = -1;
+    if (e.block()) {
+      // entersyscallblock: hand the P off now instead of waiting for sysmon.
+      syscalltick++;
+      status = _Pidle;
+      publish();
+      run.stats.count(Counter.ENTERSYSCALLBLOCK);
+      send(run.sched, new Sched.Handoff(now, id));
+      return this;
+    }
+    status = _Psyscall;
+    atomics.pSyscallStart[id] = now;
+    publish();
+    if (atomics.sysmonwait) {
+      send(run.sysmon, new Sysmon.Wake(now));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onExitSyscall(ExitSyscall e) {
+    if (status == _Psyscall) {
+      // exitsyscallfast: the CAS _Psyscall -> _Pidle won, wirep.
+      status = _Prunning;
+      holder = e.m();
+      holderId = e.mid();
+      holderSpinning = false;
+      syscalltick++;
+      publish();
+      run.stats.count(Counter.EXITSYSCALL_FAST);
+      send(holder, new M.Resume(now + run.cost.exitsyscallfast(), getContext().getSelf(), id));
+    } else {
+      // Retaken (or never in _Psyscall: entersyscallblock); try an idle P, else exitsyscall0.
+      send(run.sched, new Sched.ExitSyscallSlow(now, e.m(), e.mid(), e.g()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRetake(Retake r) {
+    boolean won = status == _Psyscall && syscalltick == r.syscalltick();
+    if (won) {
+      status = _Pidle;
+      syscalltick++;
+      publish();
+      run.stats.count(Counter.RETAKES);
+      run.stats.retakenIn(syscallName);
+      send(run.sched, new Sched.Handoff(now, id));
+    }
+    send(run.sysmon, new Sysmon.RetakeResult(now, won ? 1 : 0));
+    return this;
+  }
+
+  private Behavior<Command> onPreempt(Preempt p) {
+    if (status == _Prunning && holder != null && schedtick == p.schedtick()) {
+      send(holder, new M.Preempt(now, schedtick));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStealRequest(StealRequest s) {
+    G[] grabbed = runqgrab(s.runnext());
+    ActorRef<Command> thief = run.allp.get(s.thief());
+    long at = now + run.cost.steal();
+    if (grabbed == null) {
+      send(thief, new Stolen(at, null, s.order(), s.pos(), s.pass()));
+    } else {
+      run.stats.count(Counter.STEALS);
+      send(thief, new Stolen(at, grabbed, s.order(), s.pos(), s.pass()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStolen(Stolen s) {
+    if (s.gs() == null) {
+      steal(s.order(), s.pos() + 1, s.pass());
+      return this;
+    }
+    G[] gs = s.gs();
+    for (int i = 0; i < gs.length - 1; i++) {
+      runqput(gs[i], false);
+    }
+    publish();
+    execute(gs[gs.length - 1], false);
+    return this;
+  }
+
+  private Behavior<Command> onWork(Work w) {
+    if (w.batch() != null) {
+      for (G g : w.batch()) {
+        runqput(g, false);
+      }
+      publish();
+    }
+    if (w.g() != null) {
+      execute(w.g(), false);
+    } else {
+      findLocal();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSpin(Spin s) {
+    holderSpinning = true;
+    steal(s.order(), 0, 0);
+    return this;
+  }
+
+  private Behavior<Command> onReleased(Released r) {
+    status = _Pidle;
+    holder = null;
+    holderId = -1;
+    holderSpinning = false;
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onDrop(Drop d) {
+    if (d.mid() != holderId) {
+      violation("M" + d.mid() + " dropped P" + id + " held by M" + holderId);
+      return this;
+    }
+    status = _Pidle;
+    holder = null;
+    holderId = -1;
+    holderSpinning = false;
+    publish();
+    send(run.sched, new Sched.Handoff(now, id));
+    return this;
+  }
+
+  // schedule() and findRunnable() on behalf of the holding M.
+
+  private void schedule() {
+    // Every 61st tick look at the global queue first, so it cannot starve.
+    if (schedtick % 61 == 0 && atomics.runqsize > 0) {
+      send(run.sched, new Sched.GlobrunqGet(now, id));
+      return;
+    }
+    findLocal();
+  }
+
+  private void findLocal() {
+    boolean inherit = runnext != null;
+    G g = runqget();
+    if (g != null) {
+      publish();
+      execute(g, inherit);
+      return;
+    }
+    send(run.sched, new Sched.FindRunnable(now + run.cost.schedule(), id, holder, holderId, holderSpinning));
+  }
+
+  private void execute(G g, boolean inheritTime) {
+    if (holderSpinning) {
+      // resetspinning: the last spinning M to find work wakes another.
+      holderSpinning = false;
+      send(run.sched, new Sched.ResetSpinning(now));
+    }
+    if (!inheritTime) {
+      schedtick++;
+    }
+    if (g.lockedm >= 0 && g.lockedm != holderId) {
+      // startlockedm: give this P to the G's own M and stop ours.
+      ActorRef<M.Command> old = holder;
+      int oldId = holderId;
+      holder = g.lockedmRef;
+      holderId = g.lockedm;
+      publish();
+      send(holder, new M.Execute(now + run.cost.futexWake(), g, getContext().getSelf(), id, schedtick));
+      send(run.sched, new Sched.Stopm(now, old, oldId));
+      return;
+    }
+    publish();
+    send(holder, new M.Execute(now + run.cost.schedule(), g, getContext().getSelf(), id, schedtick));
+  }
+
+  /**
+   * stealWork: look at the other Ps in {@code order} (two passes: run queues, then runnext) and
+   * ask the first that has something. Emptiness and idleness are lock-free reads, as in proc.go;
+   * the grab itself is the victim's.
+   */
+  private void steal(int[] order, int pos, int pass) {
+    for (; pass < 2; pass++, pos = 0) {
+      for (; pos < order.length; pos++) {
+        int v = order[pos];
+        if (v == id || atomics.pStatus[v] == _Pidle) {
+          continue;
+        }
+        boolean has = pass == 0 ? atomics.pRunqLen[v] > 0 : atomics.pRunnext[v] || atomics.pRunqLen[v] > 0;
+        if (has) {
+          long cost = run.cost.steal() * (pos + 1);
+          send(run.allp.get(v), new StealRequest(now + cost, id, pass == 1, order, pos, pass));
+          return;
+        }
+      }
+    }
+    send(run.sched, new Sched.ReleaseP(now + run.cost.steal() * order.length, id, holder, holderId, holderSpinning));
+  }
+
+  private G[] runqgrab(boolean stealRunnext) {
+    int n = runq.size();
+    n = n - n / 2;
+    if (n == 0) {
+      if (stealRunnext && runnext != null) {
+        G g = runnext;
+        runnext = null;
+        g.take(G.Where.LOCAL_RUNQ, run.stats);
+        publish();
+        return new G[] {g};
+      }
+      return null;
+    }
+    G[] out = new G[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = runq.pollFirst();
+      out[i].take(G.Where.LOCAL_RUNQ, run.stats);
+    }
+    publish();
+    return out;
+  }
+
+  private G runqget() {
+    G g = runnext;
+    if (g != null) {
+      runnext = null;
+    } else {
+      g = runq.pollFirst();
+    }
+    if (g != null) {
+      g.take(G.Where.LOCAL_RUNQ, run.stats);
+    }
+    return g;
+  }
+
+  private void runqput(G g, boolean next) {
+    g.status = G.Status._Grunnable;
+    g.place(G.Where.LOCAL_RUNQ, run.stats);
+    if (next) {
+      G old = runnext;
+      runnext = g;
+      if (old == null) {
+        return;
+      }
+      g = old;
+    }
+    if (runq.size() < RUNQ_SIZE) {
+      runq.addLast(g);
+      return;
+    }
+    // runqputslow: move half of the queue and g to the global queue.
+    G[] batch = new G[RUNQ_SIZE / 2 + 1];
+    for (int i = 0; i < RUNQ_SIZE / 2; i++) {
+      batch[i] = runq.pollFirst();
+      batch[i].take(G.Where.LOCAL_RUNQ, run.stats);
+    }
+    g.take(G.Where.LOCAL_RUNQ, run.stats);
+    batch[RUNQ_SIZE / 2] = g;
+    send(run.sched, new Sched.GlobrunqPut(now, batch));
+  }
+
+  private void publish() {
+    atomics.pStatus[id] = status;
+    atomics.pSchedtick[id] = schedtick;
+    atomics.pSyscalltick[id] = syscalltick;
+    atomics.pRunqLen[id] = runq.size();
+    atomics.pRunnext[id] = runnext != null;
+    atomics.pM[id] = holderId;
+  }
+}

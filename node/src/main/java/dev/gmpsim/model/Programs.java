@@ -1,0 +1,146 @@
+package dev.gmpsim.model;
+
+import dev.gmpsim.protocol.scenario.Dist;
+import dev.gmpsim.protocol.scenario.Group;
+import dev.gmpsim.protocol.scenario.Scenario;
+import dev.gmpsim.protocol.scenario.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a scenario into the main goroutine's program: what runtime.main does before
+ * main.main (the runtime's own goroutines, which start the first extra threads), then a
+ * launcher per workload group, then {@code select {}}.
+ */
+final class Programs {
+  private final RunContext run;
+
+  private Programs(RunContext run) {
+    this.run = run;
+  }
+
+  static Op[] mainProgram(RunContext run) {
+    return new Programs(run).compileMain();
+  }
+
+  private Op[] compileMain() {
+    Scenario sc = run.scenario;
+    int initc = chan("runtime.gcenable", 2);
+    for (Map.Entry<String, Integer> e : sc.semaphores().entrySet()) {
+      chan(e.getKey(), e.getValue());
+    }
+    List<Op> main = new ArrayList<>();
+    // runtime.main locks the main goroutine to m0 during initialization ...
+    main.add(new Op.Lock(false));
+    // ... the runtime's init tasks start forcegchelper ...
+    main.add(spawn(new Op.Block("force gc (idle)")));
+    // ... gcenable starts the background sweeper and scavenger and waits for both ...
+    Dist warm = Dist.constant(2_000);
+    main.add(spawn(new Op.Compute(warm), new Op.Send(initc), new Op.Block("GC sweep wait")));
+    main.add(spawn(new Op.Compute(warm), new Op.Send(initc), new Op.Block("GC scavenge wait")));
+    main.add(new Op.Recv(initc));
+    main.add(new Op.Recv(initc));
+    // ... a cgo binary starts the template thread ...
+    if (sc.runtime().cgo() || sc.usesCgo()) {
+      main.add(new Op.StartTemplateThread());
+    }
+    // ... and package os's init sets finalizers on stdin/out/err, which starts the finalizer G.
+    main.add(spawn(new Op.Block("finalizer wait")));
+    // ... and unlocks before main.main.
+    main.add(new Op.Unlock());
+    for (Group g : sc.workload()) {
+      main.add(new Op.Spawn(launcher(g), false));
+    }
+    main.add(new Op.Block("select (no cases)"));
+    return main.toArray(Op[]::new);
+  }
+
+  private static Op.Spawn spawn(Op... ops) {
+    return new Op.Spawn(ops, false);
+  }
+
+  /** A goroutine that waits for the group's start and then starts its goroutines. */
+  private Op[] launcher(Group g) {
+    List<Op> ops = new ArrayList<>();
+    if (g.start() > 0) {
+      ops.add(new Op.Sleep(Dist.constant(g.start())));
+    }
+    Op[] body = compile(g.steps());
+    switch (g.kind()) {
+      case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false)}));
+      case CONNECTIONS -> {
+        List<Op> conn = new ArrayList<>();
+        conn.add(new Op.NetRead(g.think(), true));
+        conn.addAll(List.of(body));
+        conn.add(new Op.RequestEnd());
+        Op[] connProgram = {new Op.Loop(0, conn.toArray(Op[]::new))};
+        ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(connProgram, false)}));
+      }
+      case ARRIVALS -> {
+        run.arrivals.add(new Arrivals(g));
+        int idx = run.arrivals.size() - 1;
+        List<Op> request = new ArrayList<>(List.of(body));
+        request.add(new Op.RequestEnd());
+        Op[] acceptLoop = {
+          new Op.Loop(0, new Op[] {new Op.Accept(idx), new Op.Spawn(request.toArray(Op[]::new), true)})
+        };
+        ops.add(new Op.Spawn(acceptLoop, false));
+      }
+    }
+    return ops.toArray(Op[]::new);
+  }
+
+  private Op[] compile(List<Step> steps) {
+    List<Op> out = new ArrayList<>(steps.size());
+    for (Step s : steps) {
+      out.add(compile(s));
+    }
+    return out.toArray(Op[]::new);
+  }
+
+  private Op compile(Step s) {
+    if (s instanceof Step.Compute c) {
+      return new Op.Compute(c.duration());
+    } else if (s instanceof Step.Syscall c) {
+      return new Op.Syscall(c.name(), c.duration(), false);
+    } else if (s instanceof Step.SyscallBlock c) {
+      return new Op.Syscall(c.name(), c.duration(), true);
+    } else if (s instanceof Step.Cgo c) {
+      return new Op.Cgo(c.duration());
+    } else if (s instanceof Step.Vdso v) {
+      return new Op.Vdso(v.name());
+    } else if (s instanceof Step.NetRead r) {
+      return new Op.NetRead(r.delay(), false);
+    } else if (s instanceof Step.NetWrite) {
+      return new Op.NetWrite();
+    } else if (s instanceof Step.Sleep sl) {
+      return new Op.Sleep(sl.duration());
+    } else if (s instanceof Step.Acquire a) {
+      return new Op.Send(run.chanIds.get(a.semaphore()));
+    } else if (s instanceof Step.Release r) {
+      return new Op.Recv(run.chanIds.get(r.semaphore()));
+    } else if (s instanceof Step.LockOSThread) {
+      return new Op.Lock(true);
+    } else if (s instanceof Step.UnlockOSThread) {
+      return new Op.Unlock();
+    } else if (s instanceof Step.Spawn sp) {
+      return new Op.Spawn(compile(sp.program()), false);
+    } else if (s instanceof Step.Loop l) {
+      return new Op.Loop(l.count(), compile(l.steps()));
+    } else if (s instanceof Step.Gosched) {
+      return new Op.Gosched();
+    } else if (s instanceof Step.Block) {
+      return new Op.Block("select (no cases)");
+    } else if (s instanceof Step.Exit) {
+      return new Op.Exit();
+    }
+    throw new IllegalStateException("unknown step " + s);
+  }
+
+  private int chan(String name, int capacity) {
+    run.chans.add(new Chan(name, capacity));
+    run.chanIds.put(name, run.chans.size() - 1);
+    return run.chans.size() - 1;
+  }
+}

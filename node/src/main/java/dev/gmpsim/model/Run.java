@@ -1,0 +1,134 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import dev.gmpsim.protocol.result.RunOptions;
+import dev.gmpsim.protocol.result.RunResult;
+import dev.gmpsim.protocol.scenario.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One simulation run: builds the model's actors for a scenario (m0 running the main goroutine
+ * on P0, the other Ps idle, sysmon about to tick), starts the clock, and turns what the clock
+ * reports at the end into a {@link RunResult}.
+ */
+public final class Run extends AbstractBehavior<Run.Command> {
+  /** Bumped whenever a change to the model changes results for the same scenario and seed. */
+  public static final String MODEL_VERSION = "gmpsim-model/1 (go1.19-1.25 rules)";
+
+  public sealed interface Command {}
+
+  private record ClockFinished(Clock.Finished finished) implements Command {}
+
+  private final RunContext run;
+  private final ActorRef<RunResult> replyTo;
+  private final long endTime;
+
+  public static Behavior<Command> create(
+      Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
+      RunContext.ActorWrapper wrapper) {
+    return Behaviors.setup(ctx -> new Run(ctx, scenario, options, replyTo, dispatcher, wrapper));
+  }
+
+  private Run(
+      ActorContext<Command> ctx, Scenario scenario, RunOptions options,
+      ActorRef<RunResult> replyTo, Props dispatcher, RunContext.ActorWrapper wrapper) {
+    super(ctx);
+    this.replyTo = replyTo;
+    Scenario sc = options.durationNs() > 0 ? scenario.withDuration(options.durationNs()) : scenario;
+    this.endTime = sc.duration();
+    long sample = options.sampleNs() > 0 ? options.sampleNs()
+        : options.schedtraceNs() > 0 ? options.schedtraceNs()
+        : Math.max(1_000_000L, sc.duration() / 1000);
+    this.run = new RunContext(sc, options.seed(), options.schedtraceNs(), options.scheddetail(),
+        sample, wrapper, dispatcher);
+    start(ctx);
+  }
+
+  private void start(ActorContext<Command> ctx) {
+    int procs = run.runtime.gomaxprocs();
+    ActorRef<Clock.Finished> done = ctx.messageAdapter(Clock.Finished.class, ClockFinished::new);
+    run.clock = ctx.spawn(Clock.create(endTime, run.stats, done), "clock", run.dispatcher);
+    for (int i = 0; i < procs; i++) {
+      run.allp.add(ctx.spawn(P.create(run, i), "p" + i, run.dispatcher));
+    }
+    // m0 and sysmon exist before anything runs: mcount starts at 2.
+    run.sched = ctx.spawn(Sched.create(run, 2), "sched", run.dispatcher);
+    run.netpoller = ctx.spawn(Netpoller.create(run), "netpoller", run.dispatcher);
+    run.sysmon = ctx.spawn(Sysmon.create(run), "sysmon", run.dispatcher);
+    run.stats.mAlive(1); // sysmon's thread
+    MView sysmonView = run.mview(1);
+    sysmonView.state = "sysmon";
+    run.atomics.mainStarted = true;
+    ActorRef<M.Command> m0 = ctx.spawn(M.createM0(run), "m0", run.dispatcher);
+    run.mview(0);
+    run.stats.setInvariantCheck(this::checkInvariants);
+
+    G main = run.newG(false, Programs.mainProgram(run));
+    List<Clock.Out> initial = new ArrayList<>();
+    // m0 starts in schedule() holding P0: the P hands it the main goroutine.
+    initial.add(out(run.allp.get(0), new P.Acquire(0, m0, 0, false, main, false, null), true));
+    initial.add(out(run.sysmon, Sysmon.firstTick(run), false));
+    run.clock.tell(new Clock.Start(initial));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Clock.Out out(ActorRef<?> to, Msg msg, boolean unused) {
+    return new Clock.Out((ActorRef) to, msg);
+  }
+
+  /** Run at every sample: thread accounting and where every goroutine is. */
+  private boolean checkInvariants(long at) {
+    Atomics a = run.atomics;
+    if (a.mcount != run.stats.msAlive()) {
+      run.stats.violation("mcount " + a.mcount + " but " + run.stats.msAlive() + " threads alive at " + at + "ns");
+      return false;
+    }
+    long placed = 0;
+    for (G.Where w : G.Where.values()) {
+      if (w != G.Where.TRANSIT && w != G.Where.DEAD) {
+        placed += run.stats.in(w);
+      }
+    }
+    if (placed > run.allgs.size()) {
+      run.stats.violation(placed + " goroutines placed but only " + run.allgs.size() + " alive");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(ClockFinished.class, this::onFinished).build();
+  }
+
+  private Behavior<Command> onFinished(ClockFinished f) {
+    Clock.Finished fin = f.finished();
+    String outcome = fin.outcome();
+    if ("ok".equals(outcome)) {
+      outcome = checkNoGLost(fin.inFlight());
+    }
+    replyTo.tell(Summaries.result(run, fin, outcome));
+    return Behaviors.stopped();
+  }
+
+  /** Every live goroutine is in some queue, on some M, parked, or inside a pending message. */
+  private String checkNoGLost(List<G> inFlight) {
+    java.util.Set<Long> flying = new java.util.HashSet<>();
+    for (G g : inFlight) {
+      flying.add(g.id);
+    }
+    for (G g : run.allgs.values()) {
+      if (g.where == G.Where.TRANSIT && !flying.contains(g.id)) {
+        return "invariant-violated: G" + g.id + " is lost (in no queue, on no M, in no message)";
+      }
+    }
+    return "ok";
+  }
+}

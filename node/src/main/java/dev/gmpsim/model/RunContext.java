@@ -1,0 +1,103 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import dev.gmpsim.protocol.scenario.RuntimeSpec;
+import dev.gmpsim.protocol.scenario.Scenario;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Everything the actors of one run share: the scenario, the seeded random source, the lock-free
+ * words ({@link Atomics}), the statistics, the channels, and the actors' addresses. The clock
+ * runs one actor at a time, so none of this is touched concurrently.
+ */
+public final class RunContext {
+  final Scenario scenario;
+  final RuntimeSpec runtime;
+  final Costs cost;
+  final SplittableRandom rng;
+  final Atomics atomics;
+  final RunStats stats;
+  final List<Chan> chans = new ArrayList<>();
+  final Map<String, Integer> chanIds = new LinkedHashMap<>();
+  final List<Arrivals> arrivals = new ArrayList<>();
+  final Map<Long, G> allgs = new LinkedHashMap<>();
+  final List<MView> ms = new ArrayList<>();
+  final ActorWrapper wrapper;
+  /** Where the run's actors execute: one single-threaded dispatcher per run is fastest. */
+  final akka.actor.typed.Props dispatcher;
+  final long schedtraceEvery;
+  final boolean scheddetail;
+  private long goidgen;
+
+  // Addresses, set once by the run before the clock starts.
+  ActorRef<Clock.Command> clock;
+  ActorRef<Sched.Command> sched;
+  ActorRef<Netpoller.Command> netpoller;
+  ActorRef<Sysmon.Command> sysmon;
+  final List<ActorRef<P.Command>> allp = new ArrayList<>();
+
+  RunContext(
+      Scenario scenario, long seed, long schedtraceEvery, boolean scheddetail, long sampleEvery,
+      ActorWrapper wrapper, akka.actor.typed.Props dispatcher) {
+    this.scenario = scenario;
+    this.runtime = scenario.runtime();
+    this.rng = new SplittableRandom(seed);
+    this.cost = new Costs(runtime.costs(), rng);
+    this.atomics = new Atomics(runtime.gomaxprocs());
+    this.stats = new RunStats(atomics, scenario.warmup(), sampleEvery);
+    this.schedtraceEvery = schedtraceEvery;
+    this.scheddetail = scheddetail;
+    this.wrapper = wrapper;
+    this.dispatcher = dispatcher;
+  }
+
+  ActorRef<Clock.Command> clock() {
+    return clock;
+  }
+
+  RunStats stats() {
+    return stats;
+  }
+
+  G newG(boolean system, Op[] program) {
+    G g = new G(++goidgen, system, program);
+    allgs.put(g.id, g);
+    stats.goroutineCreated();
+    return g;
+  }
+
+  void gDead(G g) {
+    allgs.remove(g.id);
+    stats.goroutineExited();
+  }
+
+  MView mview(int id) {
+    while (ms.size() <= id) {
+      ms.add(new MView(ms.size()));
+    }
+    return ms.get(id);
+  }
+
+  /** Wraps a model actor's behavior, e.g. in fault-injecting interceptors. */
+  <T> Behavior<T> wrap(String kind, Behavior<T> behavior) {
+    return wrapper.wrap(kind, behavior);
+  }
+
+  /** The hook through which fault injection wraps the model's actors; identity by default. */
+  public interface ActorWrapper {
+    <T> Behavior<T> wrap(String kind, Behavior<T> behavior);
+
+    ActorWrapper NONE =
+        new ActorWrapper() {
+          @Override
+          public <T> Behavior<T> wrap(String kind, Behavior<T> behavior) {
+            return behavior;
+          }
+        };
+  }
+}

@@ -1,0 +1,545 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * The global {@code sched} struct: the global run queue, the idle P list, the idle M list and
+ * the thread count. Everything proc.go does under sched.lock happens here, one message at a time:
+ * handoffp, startm/newm, stopm, wakep, pidleget/pidleput, the global-queue half of findRunnable,
+ * the slow path of exitsyscall and what an M does after a blocking netpoll.
+ */
+public final class Sched extends SimActor<Sched.Command> {
+  /** Idle Ms to hand out in preference to new threads, last parked first (mget/mput). */
+  private record Idle(ActorRef<M.Command> ref, int id) {}
+
+  public sealed interface Command extends Msg {}
+
+  /** handoffp(pp): the P is already _Pidle and held by nobody. */
+  public record Handoff(long at, int p) implements Command {}
+
+  /** wakep(): start a spinning M if there is an idle P and no spinning M. */
+  public record WakeP(long at) implements Command {}
+
+  /** resetspinning(): a spinning M found work. */
+  public record ResetSpinning(long at) implements Command {}
+
+  public record StartTemplateThread(long at) implements Command {}
+
+  /** globrunqput / globrunqputbatch. */
+  public record GlobrunqPut(long at, G[] gs) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      for (G g : gs) {
+        f.accept(g);
+      }
+    }
+  }
+
+  /** The 1-in-61 fairness check of schedule(). */
+  public record GlobrunqGet(long at, int p) implements Command {}
+
+  /** findRunnable found nothing locally: global queue, netpoll, then spin or give up. */
+  public record FindRunnable(long at, int p, ActorRef<M.Command> m, int mid, boolean spinning)
+      implements Command {}
+
+  /** The result of a non-blocking netpoll asked for {@code cont}. */
+  public record Polled(long at, G[] list, Command cont) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      for (G g : list) {
+        f.accept(g);
+      }
+    }
+  }
+
+  /** Stealing failed: the M releases its P (and maybe blocks in netpoll or stops). */
+  public record ReleaseP(long at, int p, ActorRef<M.Command> m, int mid, boolean spinning)
+      implements Command {}
+
+  /** stopm() for an M that has no P (startlockedm). */
+  public record Stopm(long at, ActorRef<M.Command> m, int mid) implements Command {}
+
+  /** exitsyscallfast failed on the old P: exitsyscallfast_pidle, else exitsyscall0. */
+  public record ExitSyscallSlow(long at, ActorRef<M.Command> m, int mid, G g) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** An M's blocking netpoll returned with {@code list}. */
+  public record NetpollReturned(
+      long at, ActorRef<M.Command> m, int mid, G[] list, boolean wasSpinning) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      for (G g : list) {
+        f.accept(g);
+      }
+    }
+  }
+
+  /** goready from a timer with no M in netpoll to run it. */
+  public record Ready(long at, G g) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      f.accept(g);
+    }
+  }
+
+  /** mexit: a thread whose locked goroutine exited is destroyed. */
+  public record MExit(long at, int mid) implements Command {}
+
+  /** sysmon: poll the network if nobody did for 10ms. */
+  public record SysmonNetpoll(long at) implements Command {}
+
+  static final long NETPOLL_STALE_NS = 10_000_000L;
+
+  private final Atomics atomics;
+  private final ArrayDeque<G> runq = new ArrayDeque<>();
+  private final ArrayDeque<Integer> pidle = new ArrayDeque<>();
+  private final ArrayDeque<Idle> midle = new ArrayDeque<>();
+  private final int gomaxprocs;
+  private final int maxmcount;
+  private int mnext;
+  private int nmfreed;
+
+  public static Behavior<Command> create(RunContext run, int firstFreeMId) {
+    return run.wrap("Sched", Behaviors.setup(ctx -> new Sched(ctx, run, firstFreeMId)));
+  }
+
+  private Sched(ActorContext<Command> ctx, RunContext run, int firstFreeMId) {
+    super(ctx, run);
+    this.atomics = run.atomics;
+    this.gomaxprocs = run.runtime.gomaxprocs();
+    this.maxmcount = run.runtime.maxThreads();
+    this.mnext = firstFreeMId;
+    // procresize: every P but P0 starts idle, pidleget hands out P1 first.
+    for (int i = gomaxprocs - 1; i >= 1; i--) {
+      pidle.push(i);
+    }
+    atomics.npidle = gomaxprocs - 1;
+    atomics.mcount = mnext;
+    atomics.lastpoll = 0;
+    run.stats.threads(0, mnext);
+  }
+
+  @Override
+  protected Receive<Command> receive() {
+    return newReceiveBuilder()
+        .onMessage(Handoff.class, this::onHandoff)
+        .onMessage(WakeP.class, this::onWakeP)
+        .onMessage(ResetSpinning.class, this::onResetSpinning)
+        .onMessage(StartTemplateThread.class, this::onStartTemplateThread)
+        .onMessage(GlobrunqPut.class, this::onGlobrunqPut)
+        .onMessage(GlobrunqGet.class, this::onGlobrunqGet)
+        .onMessage(FindRunnable.class, this::onFindRunnable)
+        .onMessage(Polled.class, this::onPolled)
+        .onMessage(ReleaseP.class, this::onReleaseP)
+        .onMessage(Stopm.class, this::onStopm)
+        .onMessage(ExitSyscallSlow.class, this::onExitSyscallSlow)
+        .onMessage(NetpollReturned.class, this::onNetpollReturned)
+        .onMessage(Ready.class, this::onReady)
+        .onMessage(MExit.class, this::onMExit)
+        .onMessage(SysmonNetpoll.class, this::onSysmonNetpoll)
+        .build();
+  }
+
+  // handoffp: must start an M in any situation where findRunnable would find work for pp.
+  private Behavior<Command> onHandoff(Handoff h) {
+    run.stats.count(Counter.HANDOFFS);
+    int pp = h.p();
+    if (!atomics.runqempty(pp) || atomics.runqsize != 0) {
+      startm(pp, false);
+      return this;
+    }
+    // No local work: start a spinning M only if nobody spins and no P is idle.
+    if (atomics.nmspinning + atomics.npidle == 0) {
+      atomics.nmspinning = 1;
+      atomics.needspinning = false;
+      startm(pp, true);
+      return this;
+    }
+    // The last running P: someone must poll the network.
+    if (atomics.npidle == gomaxprocs - 1 && atomics.lastpoll != Atomics.POLLING) {
+      startm(pp, false);
+      return this;
+    }
+    pidleput(pp);
+    return this;
+  }
+
+  private Behavior<Command> onWakeP(WakeP w) {
+    wakep();
+    return this;
+  }
+
+  private Behavior<Command> onResetSpinning(ResetSpinning r) {
+    decSpinning();
+    wakep();
+    return this;
+  }
+
+  private Behavior<Command> onStartTemplateThread(StartTemplateThread s) {
+    if (!atomics.haveTemplateThread) {
+      atomics.haveTemplateThread = true;
+      run.stats.count(Counter.TEMPLATE_THREADS);
+      newm(-1, false, true);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGlobrunqPut(GlobrunqPut p) {
+    for (G g : p.gs()) {
+      globrunqput(g);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGlobrunqGet(GlobrunqGet g) {
+    G[] got = globrunqget(1);
+    send(run.allp.get(g.p()), new P.Work(now, got == null ? null : got[0], null));
+    return this;
+  }
+
+  private Behavior<Command> onFindRunnable(FindRunnable f) {
+    if (atomics.runqsize != 0) {
+      giveGlobalWork(f.p());
+      return this;
+    }
+    if (atomics.netpollInited && atomics.netpollWaiters > 0 && atomics.lastpoll != Atomics.POLLING) {
+      run.stats.count(Counter.NETPOLL_NONBLOCKING);
+      send(run.netpoller, new Netpoller.Poll(now, f));
+      return this;
+    }
+    spinOrRelease(f);
+    return this;
+  }
+
+  private Behavior<Command> onPolled(Polled p) {
+    if (p.cont() instanceof FindRunnable f) {
+      if (p.list().length == 0) {
+        spinOrRelease(f);
+        return this;
+      }
+      G first = p.list()[0];
+      G[] rest = java.util.Arrays.copyOfRange(p.list(), 1, p.list().length);
+      send(run.allp.get(f.p()), new P.Work(now, first, injectWithP(rest)));
+    } else {
+      injectglist(p.list());
+    }
+    return this;
+  }
+
+  private void spinOrRelease(FindRunnable f) {
+    int procs = gomaxprocs;
+    if (f.spinning() || 2 * atomics.nmspinning < procs - atomics.npidle) {
+      if (!f.spinning()) {
+        atomics.nmspinning++;
+      }
+      send(run.allp.get(f.p()), new P.Spin(now, stealOrder()));
+      return;
+    }
+    release(f.p(), f.m(), f.mid(), f.spinning());
+  }
+
+  private Behavior<Command> onReleaseP(ReleaseP r) {
+    release(r.p(), r.m(), r.mid(), r.spinning());
+    return this;
+  }
+
+  /** The tail of findRunnable: recheck the global queue, pidleput, then netpoll or stopm. */
+  private void release(int p, ActorRef<M.Command> m, int mid, boolean wasSpinning) {
+    if (atomics.runqsize != 0) {
+      giveGlobalWork(p);
+      return;
+    }
+    pidleput(p);
+    send(run.allp.get(p), new P.Released(now));
+    if (wasSpinning) {
+      decSpinning();
+      // checkRunqsNoP: work may have been queued while we were dropping spinning.
+      for (int i = 0; i < gomaxprocs; i++) {
+        if (atomics.pStatus[i] != P._Pidle && !atomics.runqempty(i)) {
+          int pp = pidleget();
+          if (pp >= 0) {
+            atomics.nmspinning++;
+            run.mview(mid).spinning = true;
+            send(run.allp.get(pp), new P.Acquire(now, m, mid, true, null, false, null));
+            return;
+          }
+          break;
+        }
+      }
+    }
+    run.mview(mid).spinning = false;
+    if (atomics.netpollInited
+        && (atomics.netpollWaiters > 0 || atomics.timers > 0)
+        && atomics.lastpoll != Atomics.POLLING) {
+      atomics.lastpoll = Atomics.POLLING;
+      run.stats.count(Counter.NETPOLL_BLOCKING);
+      run.mview(mid).blocked = true;
+      send(run.netpoller, new Netpoller.BlockingPoll(now, m, mid, wasSpinning));
+      return;
+    }
+    stopm(m, mid);
+  }
+
+  private Behavior<Command> onStopm(Stopm s) {
+    stopm(s.m(), s.mid());
+    return this;
+  }
+
+  private Behavior<Command> onExitSyscallSlow(ExitSyscallSlow e) {
+    int pp = pidleget();
+    if (pp >= 0) {
+      // exitsyscallfast_pidle
+      if (atomics.sysmonwait) {
+        send(run.sysmon, new Sysmon.Wake(now));
+      }
+      run.stats.count(Counter.EXITSYSCALL_FAST);
+      send(run.allp.get(pp), new P.Acquire(now, e.m(), e.mid(), false, e.g(), true, null));
+      return this;
+    }
+    // exitsyscall0: no P; queue the G globally and park the M (no wakep here).
+    run.stats.count(Counter.EXITSYSCALL_SLOW);
+    G g = e.g();
+    g.take(G.Where.ON_M, run.stats);
+    g.m = -1;
+    g.runnableSince = now;
+    globrunqput(g);
+    if (g.lockedm == e.mid()) {
+      send(e.m(), new M.LockedWait(now + run.cost.exitsyscall0()));
+    } else {
+      stopm(e.m(), e.mid());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onNetpollReturned(NetpollReturned n) {
+    atomics.lastpoll = now;
+    run.mview(n.mid()).blocked = false;
+    int pp = pidleget();
+    if (pp < 0) {
+      injectglist(n.list());
+      stopm(n.m(), n.mid());
+      return this;
+    }
+    if (n.list().length > 0) {
+      G first = n.list()[0];
+      G[] rest = injectWithP(java.util.Arrays.copyOfRange(n.list(), 1, n.list().length));
+      send(run.allp.get(pp), new P.Acquire(now, n.m(), n.mid(), false, first, false, rest));
+      return this;
+    }
+    if (n.wasSpinning()) {
+      atomics.nmspinning++;
+    }
+    send(run.allp.get(pp), new P.Acquire(now, n.m(), n.mid(), n.wasSpinning(), null, false, null));
+    return this;
+  }
+
+  private Behavior<Command> onReady(Ready r) {
+    r.g().runnableSince = now;
+    globrunqput(r.g());
+    wakep();
+    return this;
+  }
+
+  private Behavior<Command> onMExit(MExit e) {
+    nmfreed++;
+    atomics.mcount = mnext - nmfreed;
+    run.stats.count(Counter.MS_DESTROYED);
+    run.stats.threads(now, atomics.mcount);
+    return this;
+  }
+
+  private Behavior<Command> onSysmonNetpoll(SysmonNetpoll s) {
+    long last = atomics.lastpoll;
+    if (atomics.netpollInited && last != Atomics.POLLING && last + NETPOLL_STALE_NS < now) {
+      atomics.lastpoll = now;
+      run.stats.count(Counter.NETPOLL_NONBLOCKING);
+      send(run.netpoller, new Netpoller.Poll(now, s));
+    }
+    return this;
+  }
+
+  // The helpers below are proc.go's functions of the same names.
+
+  private void wakep() {
+    if (atomics.npidle == 0 || atomics.nmspinning != 0) {
+      return;
+    }
+    atomics.nmspinning = 1;
+    run.stats.count(Counter.WAKEPS);
+    startm(-1, true);
+  }
+
+  private void decSpinning() {
+    atomics.nmspinning--;
+    if (atomics.nmspinning < 0) {
+      violation("negative nmspinning");
+      atomics.nmspinning = 0;
+    }
+  }
+
+  /** startm: run pp (or an idle P) on an idle M, or on a new one. */
+  private void startm(int pp, boolean spinning) {
+    if (pp < 0) {
+      pp = pidleget();
+      if (pp < 0) {
+        if (spinning) {
+          decSpinning();
+          if (run.runtime.goMinor() >= 21) {
+            atomics.needspinning = true;
+          }
+        }
+        return;
+      }
+    }
+    run.stats.count(Counter.STARTMS);
+    if (spinning) {
+      run.stats.count(Counter.SPINNING_STARTS);
+    }
+    Idle m = midle.poll();
+    if (m == null) {
+      newm(pp, spinning, false);
+      return;
+    }
+    atomics.nmidle--;
+    MView v = run.mview(m.id());
+    v.spinning = spinning;
+    send(m.ref(), new M.Start(now + run.cost.futexWake(), run.allp.get(pp), pp, spinning));
+  }
+
+  /** newm: a new OS thread (clone). Over the thread limit the program dies. */
+  private void newm(int pp, boolean spinning, boolean template) {
+    if (mnext - nmfreed + 1 > maxmcount) {
+      run.clock.tell(
+          new Clock.Halt(now, "fatal: runtime: program exceeds " + maxmcount + "-thread limit"));
+      return;
+    }
+    int id = mnext++;
+    atomics.mcount = mnext - nmfreed;
+    run.stats.count(Counter.MS_CREATED);
+    run.stats.threads(now, atomics.mcount);
+    MView v = run.mview(id);
+    v.spinning = spinning;
+    ActorRef<M.Command> ref =
+        getContext().spawn(M.create(run, id, template), "m" + id, run.dispatcher);
+    if (!template) {
+      send(ref, new M.Start(now + run.cost.newm(), run.allp.get(pp), pp, spinning));
+    }
+  }
+
+  /** stopm: park the M on midle (never freed, unless the pool policy caps idle Ms). */
+  private void stopm(ActorRef<M.Command> m, int mid) {
+    run.stats.count(Counter.STOPMS);
+    run.mview(mid).spinning = false;
+    if (run.runtime.idleMs() == dev.gmpsim.protocol.scenario.RuntimeSpec.IdleMs.POOL
+        && atomics.nmidle >= run.runtime.idleMsCap()) {
+      nmfreed++;
+      atomics.mcount = mnext - nmfreed;
+      run.stats.count(Counter.MS_DESTROYED);
+      run.stats.threads(now, atomics.mcount);
+      send(m, new M.Exit(now));
+      return;
+    }
+    midle.push(new Idle(m, mid));
+    atomics.nmidle++;
+    send(m, new M.Stopped(now + run.cost.futexPark()));
+  }
+
+  private int pidleget() {
+    Integer p = pidle.poll();
+    if (p == null) {
+      return -1;
+    }
+    atomics.npidle--;
+    return p;
+  }
+
+  private void pidleput(int p) {
+    pidle.push(p);
+    atomics.npidle++;
+  }
+
+  private void globrunqput(G g) {
+    g.status = G.Status._Grunnable;
+    g.place(G.Where.GLOBAL_RUNQ, run.stats);
+    runq.addLast(g);
+    atomics.runqsize = runq.size();
+  }
+
+  /** globrunqget: take a fair share of the global queue; the first is run, the rest queued. */
+  private G[] globrunqget(int max) {
+    int size = runq.size();
+    if (size == 0) {
+      return null;
+    }
+    int n = size / gomaxprocs + 1;
+    n = Math.min(n, size);
+    if (max > 0) {
+      n = Math.min(n, max);
+    }
+    n = Math.min(n, P.RUNQ_SIZE / 2);
+    G[] out = new G[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = runq.pollFirst();
+      out[i].take(G.Where.GLOBAL_RUNQ, run.stats);
+    }
+    atomics.runqsize = runq.size();
+    return out;
+  }
+
+  private void giveGlobalWork(int p) {
+    G[] got = globrunqget(0);
+    G[] rest = java.util.Arrays.copyOfRange(got, 1, got.length);
+    send(run.allp.get(p), new P.Work(now, got[0], rest));
+  }
+
+  /** injectglist for a caller without a P: all to the global queue, an M per idle P. */
+  private void injectglist(G[] list) {
+    for (G g : list) {
+      g.runnableSince = now;
+      globrunqput(g);
+    }
+    for (int n = list.length; n > 0 && atomics.npidle != 0; n--) {
+      startm(-1, false);
+    }
+  }
+
+  /**
+   * injectglist for a caller with a P: one G per idle P goes global (with an M started for
+   * each), the rest go to the caller's local queue (returned).
+   */
+  private G[] injectWithP(G[] list) {
+    int n = Math.min(atomics.npidle, list.length);
+    for (int i = 0; i < n; i++) {
+      list[i].runnableSince = now;
+      globrunqput(list[i]);
+    }
+    for (int i = 0; i < n && atomics.npidle != 0; i++) {
+      startm(-1, false);
+    }
+    G[] local = java.util.Arrays.copyOfRange(list, n, list.length);
+    for (G g : local) {
+      g.runnableSince = now;
+    }
+    return local;
+  }
+
+  /** A random permutation of the Ps (stealOrder with fastrand), from the run's seed. */
+  private int[] stealOrder() {
+    int[] order = new int[gomaxprocs];
+    int start = run.rng.nextInt(gomaxprocs);
+    for (int i = 0; i < gomaxprocs; i++) {
+      order[i] = (start + i) % gomaxprocs;
+    }
+    return order;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.gmpsim.model;
+
+import dev.gmpsim.protocol.result.RunResult;
+import dev.gmpsim.protocol.result.RunSummary;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** Turns a finished run's statistics into its {@link RunSummary}. */
+final class Summaries {
+  private Summaries() {}
+
+  static RunResult result(RunContext run, Clock.Finished fin, String outcome) {
+    RunStats s = run.stats;
+    Atomics a = run.atomics;
+    long end = fin.virtualTimeNs();
+    long measured = Math.max(1, end - run.scenario.warmup());
+    double util = s.goRunNs() / ((double) run.runtime.gomaxprocs() * measured);
+    Map<String, RunSummary.SyscallRow> table = new LinkedHashMap<>();
+    s.syscallTable().forEach((k, v) -> table.put(k, new RunSummary.SyscallRow(v[0], v[1], v[2])));
+    boolean violated = outcome.startsWith("invariant-violated");
+    RunSummary summary =
+        new RunSummary(
+            run.scenario.name(),
+            Run.MODEL_VERSION,
+            run.runtime.goVersion(),
+            run.runtime.gomaxprocs(),
+            outcome,
+            run.scenario.seed(),
+            end,
+            fin.events(),
+            new RunSummary.Threads(s.threadsPeak(), a.mcount, round(s.threadsMean(end))),
+            new RunSummary.Ms(
+                s.counter(Counter.MS_CREATED), a.nmidle, s.counter(Counter.MS_DESTROYED)),
+            s.counter(Counter.RETAKES),
+            s.counter(Counter.HANDOFFS),
+            new RunSummary.Exitsyscall(
+                s.counter(Counter.EXITSYSCALL_FAST), s.counter(Counter.EXITSYSCALL_SLOW)),
+            s.counter(Counter.SYSCALLS),
+            s.counter(Counter.CGO_CALLS),
+            s.counter(Counter.VDSO_CALLS),
+            round(Math.min(1.0, util)),
+            percentiles(s.schedLatency),
+            s.requestLatency.getTotalCount() == 0 ? null : percentiles(s.requestLatency),
+            new RunSummary.Goroutines(s.counter(Counter.GS_CREATED), s.gsPeak, s.gsLive),
+            new RunSummary.Scheduler(
+                s.counter(Counter.PREEMPTIONS),
+                s.counter(Counter.STEALS),
+                s.counter(Counter.SPINNING_STARTS),
+                s.counter(Counter.WAKEPS),
+                s.counter(Counter.STARTMS),
+                s.counter(Counter.STOPMS),
+                s.counter(Counter.NETPOLL_NONBLOCKING),
+                s.counter(Counter.NETPOLL_BLOCKING),
+                s.counter(Counter.SYSMON_TICKS),
+                s.counter(Counter.SYSMON_WAITS),
+                s.counter(Counter.ENTERSYSCALLBLOCK),
+                s.counter(Counter.LOCKED_MS_DESTROYED),
+                s.counter(Counter.TEMPLATE_THREADS)),
+            table,
+            new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0));
+    return new RunResult(summary, s.schedtrace(), s.timeseries());
+  }
+
+  private static RunSummary.Percentiles percentiles(Histogram h) {
+    if (h.getTotalCount() == 0) {
+      return new RunSummary.Percentiles(0, 0, 0, 0, 0, 0, 0);
+    }
+    return new RunSummary.Percentiles(
+        h.getTotalCount(),
+        h.getValueAtPercentile(50),
+        h.getValueAtPercentile(90),
+        h.getValueAtPercentile(99),
+        h.getValueAtPercentile(99.9),
+        h.getMaxValue(),
+        round(h.getMean()));
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.gmpsim.protocol.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * What one run produced, written as summary.json. Field order is fixed and every value is
+ * computed from virtual time only, so the same scenario and seed give the same bytes.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunSummary(
+    String scenario,
+    String modelVersion,
+    String goVersion,
+    int gomaxprocs,
+    String outcome,
+    long seed,
+    long virtualTimeNs,
+    long events,
+    Threads threads,
+    Ms ms,
+    long retakes,
+    long handoffs,
+    Exitsyscall exitsyscall,
+    long syscalls,
+    long cgoCalls,
+    long vdsoCalls,
+    double pUtilization,
+    Percentiles schedLatencyNs,
+    Percentiles requestLatencyNs,
+    Goroutines goroutines,
+    Scheduler scheduler,
+    Map<String, SyscallRow> syscallTable,
+    Invariants invariants) {
+
+  /** Thread (M) counts: as schedtrace's threads=, i.e. mcount(). */
+  public record Threads(long peak, long fin, double mean) {
+    @com.fasterxml.jackson.annotation.JsonProperty("final")
+    public long fin() {
+      return fin;
+    }
+  }
+
+  public record Ms(long created, long idle, long destroyed) {}
+
+  public record Exitsyscall(long fast, long slow) {}
+
+  /** Percentiles in virtual nanoseconds over {@code count} samples. */
+  public record Percentiles(long count, long p50, long p90, long p99, long p999, long max, double mean) {}
+
+  public record Goroutines(long created, long peak, long fin) {
+    @com.fasterxml.jackson.annotation.JsonProperty("final")
+    public long fin() {
+      return fin;
+    }
+  }
+
+  /** Counters of the scheduler's inner mechanisms. */
+  public record Scheduler(
+      long preemptions,
+      long steals,
+      long spinningStarts,
+      long wakeps,
+      long startms,
+      long stopms,
+      long netpollsNonBlocking,
+      long netpollsBlocking,
+      long sysmonTicks,
+      long sysmonWaits,
+      long entersyscallblock,
+      long lockedMsDestroyed,
+      long templateThreads) {}
+
+  /** One row of the strace -c-like table: calls and total virtual time in the kernel. */
+  public record SyscallRow(long calls, long totalNs, long retaken) {}
+
+  public record Invariants(long checked, long violations) {}
+}

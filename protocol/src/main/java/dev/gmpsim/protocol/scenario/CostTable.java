@@ -1,0 +1,60 @@
+package dev.gmpsim.protocol.scenario;
+
+
+/**
+ * What each step of the runtime costs, as distributions of virtual nanoseconds. Every field has a default taken
+ * from measurements (see docs/costs.md for where each number comes from); a scenario overrides
+ * any of them under {@code runtime.costs} with a duration or a distribution
+ * ({@code clone: 40us}, {@code futex-wake: lognormal(5us, 20us)}).
+ */
+public record CostTable(
+    Dist syscall,
+    Dist entersyscall,
+    Dist exitsyscallfast,
+    Dist exitsyscall0,
+    @com.fasterxml.jackson.annotation.JsonProperty("clone") Dist newm,
+    Dist futexWake,
+    Dist futexPark,
+    Dist cgoCall,
+    Dist vdso,
+    Dist vdsoFallback,
+    Dist contextSwitch,
+    Dist timerSlack,
+    Dist netpoll,
+    Dist schedule,
+    Dist steal,
+    Dist newproc,
+    Dist gopark,
+    Dist netSyscall) {
+
+  public static final CostTable DEFAULTS =
+      new CostTable(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null);
+
+  public CostTable {
+    // Defaults: see docs/costs.md for the measurement behind each.
+    syscall = orDefault(syscall, "1us", "syscall");
+    entersyscall = orDefault(entersyscall, "40ns", "entersyscall");
+    exitsyscallfast = orDefault(exitsyscallfast, "40ns", "exitsyscallfast");
+    exitsyscall0 = orDefault(exitsyscall0, "1us", "exitsyscall0");
+    newm = orDefault(newm, "lognormal(140us, 535us)", "clone");
+    futexWake = orDefault(futexWake, "lognormal(33us, 51us)", "futex-wake");
+    futexPark = orDefault(futexPark, "1us", "futex-park");
+    cgoCall = orDefault(cgoCall, "40ns", "cgo-call");
+    vdso = orDefault(vdso, "50ns", "vdso");
+    vdsoFallback = orDefault(vdsoFallback, "1us", "vdso-fallback");
+    contextSwitch = orDefault(contextSwitch, "2us", "context-switch");
+    timerSlack = orDefault(timerSlack, "lognormal(92us, 144us)", "timer-slack");
+    netpoll = orDefault(netpoll, "500ns", "netpoll");
+    schedule = orDefault(schedule, "150ns", "schedule");
+    steal = orDefault(steal, "50ns", "steal");
+    newproc = orDefault(newproc, "300ns", "newproc");
+    gopark = orDefault(gopark, "100ns", "gopark");
+    netSyscall = orDefault(netSyscall, "1500ns", "net-syscall");
+  }
+
+  private static Dist orDefault(Dist v, String dflt, String field) {
+    return v == null ? Dist.parse(dflt) : v;
+  }
+}

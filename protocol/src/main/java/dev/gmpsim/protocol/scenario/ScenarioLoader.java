@@ -1,0 +1,242 @@
+package dev.gmpsim.protocol.scenario;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads scenario files. Every mistake becomes a {@link ScenarioException} naming file, line,
+ * column and key; unknown keys come with the nearest valid one.
+ */
+public final class ScenarioLoader {
+  private static final ObjectMapper YAML = mapper();
+
+  private ScenarioLoader() {}
+
+  public static ObjectMapper mapper() {
+    return new ObjectMapper(new YAMLFactory())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+  }
+
+  public static Scenario load(Path file) throws ScenarioException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ScenarioException(file.toString(), 0, 0, "", "file not found");
+    } catch (IOException e) {
+      throw new ScenarioException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), text);
+  }
+
+  public static Scenario parse(String name, String text) throws ScenarioException {
+    return read(name, text, Scenario.class);
+  }
+
+  /** Binds YAML text to {@code type}, turning every failure into a one-line user error. */
+  public static <T> T read(String name, String text, Class<T> type) throws ScenarioException {
+    if (text.isBlank()) {
+      throw new ScenarioException(name, 1, 1, "", "the file is empty");
+    }
+    try {
+      T value = YAML.readValue(text, type);
+      if (value == null) {
+        throw new ScenarioException(name, 1, 1, "", "the file holds no document");
+      }
+      return value;
+    } catch (JsonMappingException e) {
+      throw translate(name, text, e);
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      throw new ScenarioException(
+          name, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), "",
+          "not valid YAML: " + e.getOriginalMessage());
+    }
+  }
+
+  private static ScenarioException translate(String name, String text, JsonMappingException e) {
+    String path = path(e.getPath());
+    Throwable cause = e.getCause();
+    while (cause != null && !(cause instanceof FieldException) && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof FieldException fe) {
+      String key = path.isEmpty() ? fe.field() : path + "." + fe.field();
+      int[] at = locate(text, key);
+      if (at == null) {
+        at = locate(text, path);
+      }
+      if (at == null) {
+        at = position(e.getLocation());
+      }
+      return new ScenarioException(name, at[0], at[1], key, fe.getMessage());
+    }
+    int[] at = position(e.getLocation());
+    if (e instanceof UnrecognizedPropertyException u) {
+      String unknown = u.getPropertyName();
+      String hint = nearest(unknown, u.getKnownPropertyIds());
+      String key = path.isEmpty() ? unknown : path;
+      return new ScenarioException(
+          name, at[0], at[1], key,
+          "unknown key '" + unknown + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+              + "; valid keys: " + known(u.getKnownPropertyIds()));
+    }
+    String msg = e.getOriginalMessage();
+    if (msg.startsWith("Cannot deserialize value of type")) {
+      msg = "wrong type: " + simplify(msg);
+    }
+    return new ScenarioException(name, at[0], at[1], path, msg);
+  }
+
+  private static String simplify(String msg) {
+    int nl = msg.indexOf('\n');
+    String first = nl < 0 ? msg : msg.substring(0, nl);
+    return first
+        .replace("Cannot deserialize value of type ", "expected ")
+        .replaceAll("`java\\.lang\\.(\\w+)`", "$1")
+        .replaceAll("`[\\w.$]+\\.(\\w+)`", "$1")
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private static int[] position(JsonLocation loc) {
+    return loc == null ? new int[] {0, 0} : new int[] {loc.getLineNr(), loc.getColumnNr()};
+  }
+
+  static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String known(Collection<Object> ids) {
+    List<String> names = new ArrayList<>();
+    ids.forEach(o -> names.add(String.valueOf(o)));
+    names.sort(null);
+    return String.join(", ", names);
+  }
+
+  /** The known key closest to {@code word} by edit distance, if it is close enough to be a typo. */
+  public static String nearest(String word, Collection<Object> candidates) {
+    String best = null;
+    int bestD = Integer.MAX_VALUE;
+    for (Object c : candidates) {
+      String s = String.valueOf(c);
+      int d = distance(word.toLowerCase(Locale.ROOT), s.toLowerCase(Locale.ROOT));
+      if (d < bestD) {
+        bestD = d;
+        best = s;
+      }
+    }
+    return best != null && bestD <= Math.max(2, word.length() / 3) ? best : null;
+  }
+
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /**
+   * Finds the line and column of a dotted key path ("workload[0].count") in the YAML text, using
+   * SnakeYAML's node marks (Jackson's tree keeps no positions).
+   */
+  static int[] locate(String text, String dotted) {
+    if (dotted == null || dotted.isEmpty()) {
+      return null;
+    }
+    Node node;
+    try {
+      node = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
+    } catch (RuntimeException e) {
+      return null;
+    }
+    Node keyNode = null;
+    for (String part : dotted.split("\\.")) {
+      String field = part;
+      List<Integer> indices = new ArrayList<>();
+      int br = part.indexOf('[');
+      if (br >= 0) {
+        field = part.substring(0, br);
+        for (String ix : part.substring(br + 1).split("\\[")) {
+          indices.add(Integer.parseInt(ix.replace("]", "")));
+        }
+      }
+      if (!field.isEmpty()) {
+        if (!(node instanceof MappingNode map)) {
+          return keyNode == null ? null : mark(keyNode);
+        }
+        Node next = null;
+        for (NodeTuple t : map.getValue()) {
+          if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(field)) {
+            keyNode = k;
+            next = t.getValueNode();
+          }
+        }
+        if (next == null) {
+          return keyNode == null ? null : mark(keyNode);
+        }
+        node = next;
+      }
+      for (int ix : indices) {
+        if (!(node instanceof SequenceNode seq) || ix >= seq.getValue().size()) {
+          return keyNode == null ? null : mark(keyNode);
+        }
+        node = seq.getValue().get(ix);
+        keyNode = node;
+      }
+    }
+    return keyNode == null ? null : mark(keyNode);
+  }
+
+  private static int[] mark(Node n) {
+    return new int[] {n.getStartMark().getLine() + 1, n.getStartMark().getColumn() + 1};
+  }
+}

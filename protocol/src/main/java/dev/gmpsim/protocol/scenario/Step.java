@@ -1,0 +1,76 @@
+package dev.gmpsim.protocol.scenario;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.List;
+
+/**
+ * One step of a goroutine's program. In a scenario a step is a one-key map such as
+ * {@code - compute: 20us} or {@code - syscall: {name: read, duration: 1ms}}, or a bare word for
+ * steps without arguments ({@code - lock-os-thread}). See docs/scenarios.md.
+ */
+@JsonDeserialize(using = StepDeserializer.class)
+public sealed interface Step {
+
+  /** Runs Go code on the P for a while (preemptible by sysmon after 10ms). */
+  record Compute(Dist duration) implements Step {}
+
+  /** A blocking system call: entersyscall, the kernel for {@code duration}, exitsyscall. */
+  record Syscall(String name, Dist duration) implements Step {}
+
+  /** A call the runtime knows will block: entersyscallblock hands the P off at once. */
+  record SyscallBlock(String name, Dist duration) implements Step {}
+
+  /** A cgo call: cgocall overhead, then like a syscall with m.incgo set for its length. */
+  record Cgo(Dist duration) implements Step {}
+
+  /** A VDSO call such as clock_gettime: no entersyscall; a real syscall when the VDSO is absent. */
+  record Vdso(String name) implements Step {}
+
+  /**
+   * Reads a socket through the netpoller: a non-blocking read syscall; when no data is there yet
+   * the goroutine parks on the descriptor (gopark, the M is free) until data arrives {@code wait}
+   * later, then reads again.
+   */
+  record NetRead(Dist delay) implements Step {}
+
+  /** Writes a socket: one short non-blocking write syscall. */
+  record NetWrite() implements Step {}
+
+  /** time.Sleep: a timer and gopark. */
+  record Sleep(Dist duration) implements Step {}
+
+  /** Sends on a buffered channel used as a semaphore; parks while it is full. */
+  record Acquire(String semaphore) implements Step {}
+
+  /** Receives from the semaphore channel, readying one waiter if any. */
+  record Release(String semaphore) implements Step {}
+
+  record LockOSThread() implements Step {}
+
+  record UnlockOSThread() implements Step {}
+
+  /** A {@code go} statement: newproc puts the new G in runnext and may wake a P. */
+  record Spawn(List<Step> program) implements Step {
+    public Spawn {
+      program = List.copyOf(program);
+    }
+  }
+
+  /** Repeats {@code steps}; {@code count} 0 means forever. */
+  record Loop(int count, List<Step> steps) implements Step {
+    public Loop {
+      FieldException.require(count >= 0, "count", "loop count cannot be negative (%d)", count);
+      FieldException.require(!steps.isEmpty(), "steps", "a loop needs at least one step");
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** runtime.Gosched: the G goes to the global run queue. */
+  record Gosched() implements Step {}
+
+  /** Parks forever, like {@code select {}}. */
+  record Block() implements Step {}
+
+  /** The goroutine returns (goexit). Reaching the end of a program does the same. */
+  record Exit() implements Step {}
+}

@@ -1,0 +1,178 @@
+package dev.gmpsim.protocol.scenario;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the one-key-map step notation, keeping Jackson's location for error messages. */
+final class StepDeserializer extends StdDeserializer<Step> {
+  static final List<String> KINDS =
+      List.of(
+          "compute", "syscall", "syscall-block", "cgo", "vdso", "net-read", "net-write", "sleep",
+          "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
+          "block", "exit");
+
+  private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
+
+  StepDeserializer() {
+    super(Step.class);
+  }
+
+  @Override
+  public Step deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      return bare(p, ctxt, p.getText());
+    }
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      return (Step) ctxt.handleUnexpectedToken(Step.class, p);
+    }
+    String kind = p.nextFieldName();
+    if (kind == null) {
+      ctxt.reportInputMismatch(this, "a step needs a kind, one of %s", KINDS);
+    }
+    p.nextToken();
+    Step step = withArgument(p, ctxt, kind);
+    if (p.nextToken() != JsonToken.END_OBJECT) {
+      ctxt.reportInputMismatch(
+          this, "a step has exactly one key (its kind); found another: '%s'", p.currentName());
+    }
+    return step;
+  }
+
+  private Step bare(JsonParser p, DeserializationContext ctxt, String kind) throws IOException {
+    return switch (kind) {
+      case "lock-os-thread" -> new Step.LockOSThread();
+      case "unlock-os-thread" -> new Step.UnlockOSThread();
+      case "net-write" -> new Step.NetWrite();
+      case "gosched" -> new Step.Gosched();
+      case "block" -> new Step.Block();
+      case "exit" -> new Step.Exit();
+      default -> {
+        if (KINDS.contains(kind)) {
+          ctxt.reportInputMismatch(this, "step '%s' needs an argument", kind);
+        }
+        throw unknown(p, kind);
+      }
+    };
+  }
+
+  private Step withArgument(JsonParser p, DeserializationContext ctxt, String kind)
+      throws IOException {
+    switch (kind) {
+      case "compute":
+        return new Step.Compute(dist(p, ctxt));
+      case "cgo":
+        return new Step.Cgo(dist(p, ctxt));
+      case "sleep":
+        return new Step.Sleep(dist(p, ctxt));
+      case "vdso":
+        return new Step.Vdso(p.getValueAsString("clock_gettime"));
+      case "acquire":
+        return new Step.Acquire(text(p, ctxt, kind));
+      case "release":
+        return new Step.Release(text(p, ctxt, kind));
+      case "spawn":
+        return new Step.Spawn(ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS)));
+      case "syscall":
+      case "syscall-block":
+        {
+          String name = "syscall";
+          Dist d;
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            Map<String, String> args = args(p, ctxt, kind, List.of("name", "duration"));
+            name = args.getOrDefault("name", name);
+            if (!args.containsKey("duration")) {
+              ctxt.reportInputMismatch(this, "%s needs a duration", kind);
+            }
+            d = Dist.parse(args.get("duration"));
+          } else {
+            d = dist(p, ctxt);
+          }
+          return kind.equals("syscall") ? new Step.Syscall(name, d) : new Step.SyscallBlock(name, d);
+        }
+      case "net-read":
+        {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            Map<String, String> args = args(p, ctxt, kind, List.of("wait"));
+            return new Step.NetRead(Dist.parse(args.getOrDefault("wait", "0")));
+          }
+          return new Step.NetRead(dist(p, ctxt));
+        }
+      case "loop":
+        return loop(p, ctxt);
+      default:
+        if (KINDS.contains(kind)) {
+          // A bare kind written as a key with an empty value: "- exit:".
+          return bare(p, ctxt, kind);
+        }
+        throw unknown(p, kind);
+    }
+  }
+
+  private Step loop(JsonParser p, DeserializationContext ctxt) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      ctxt.reportInputMismatch(this, "loop takes {count: N, steps: [...]} (count 0 = forever)");
+    }
+    int count = 0;
+    List<Step> steps = null;
+    for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+      p.nextToken();
+      switch (key) {
+        case "count" -> count = p.getValueAsInt(-1);
+        case "steps" -> steps = ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS));
+        default -> throw UnrecognizedPropertyException.from(
+            p, Step.Loop.class, key, List.<Object>of("count", "steps"));
+      }
+    }
+    if (steps == null) {
+      ctxt.reportInputMismatch(this, "loop needs steps");
+    }
+    return new Step.Loop(count, steps);
+  }
+
+  private Map<String, String> args(
+      JsonParser p, DeserializationContext ctxt, String kind, List<String> allowed)
+      throws IOException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+      p.nextToken();
+      if (!allowed.contains(key)) {
+        throw UnrecognizedPropertyException.from(p, Step.class, key, new ArrayList<>(allowed));
+      }
+      out.put(key, p.getValueAsString());
+    }
+    return out;
+  }
+
+  private Dist dist(JsonParser p, DeserializationContext ctxt) throws IOException {
+    if (!p.currentToken().isScalarValue()) {
+      ctxt.reportInputMismatch(this, "expected a duration such as 50ms or exp(1ms)");
+    }
+    try {
+      return Dist.parse(p.getText());
+    } catch (IllegalArgumentException e) {
+      ctxt.reportInputMismatch(this, "%s", e.getMessage());
+      return null;
+    }
+  }
+
+  private String text(JsonParser p, DeserializationContext ctxt, String kind) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      ctxt.reportInputMismatch(this, "%s takes a semaphore name", kind);
+    }
+    return p.getText();
+  }
+
+  private UnrecognizedPropertyException unknown(JsonParser p, String kind) {
+    Collection<Object> known = new ArrayList<>(KINDS);
+    return UnrecognizedPropertyException.from(p, Step.class, kind, known);
+  }
+}
