@@ -4,7 +4,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import dev.gmpsim.protocol.scenario.RuntimeSpec;
 import java.util.function.Consumer;
 
@@ -53,7 +52,9 @@ public final class M extends SimActor<M.Command> {
     SYSCALL,
     LOCKED_WAIT,
     TEMPLATE,
-    DEAD
+    DEAD;
+
+    final String label = name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Safety valve: yield to the clock after this many zero-time ops in a row. */
@@ -92,22 +93,20 @@ public final class M extends SimActor<M.Command> {
     this.stats = run.stats;
     this.view = run.mview(id);
     this.state = initial;
-    view.state = state.name().toLowerCase(java.util.Locale.ROOT);
-    run.stats.mAlive(1);
+    view.state = state.label;
   }
 
   @Override
-  protected Receive<Command> receive() {
-    return newReceiveBuilder()
-        .onMessage(Start.class, this::onStart)
-        .onMessage(Execute.class, this::onExecute)
-        .onMessage(Resume.class, this::onResume)
-        .onMessage(StepDone.class, this::onStepDone)
-        .onMessage(Preempt.class, this::onPreempt)
-        .onMessage(Stopped.class, this::onStopped)
-        .onMessage(LockedWait.class, this::onLockedWait)
-        .onMessage(Exit.class, this::onExit)
-        .build();
+  Handlers<Command> handlers() {
+    return Handlers.<Command>create()
+        .on(Start.class, this::onStart)
+        .on(Execute.class, this::onExecute)
+        .on(Resume.class, this::onResume)
+        .on(StepDone.class, this::onStepDone)
+        .on(Preempt.class, this::onPreempt)
+        .on(Stopped.class, this::onStopped)
+        .on(LockedWait.class, this::onLockedWait)
+        .on(Exit.class, this::onExit);
   }
 
   private Behavior<Command> onStart(Start s) {
@@ -530,6 +529,6 @@ public final class M extends SimActor<M.Command> {
 
   private void setState(State s) {
     state = s;
-    view.state = s.name().toLowerCase(java.util.Locale.ROOT);
+    view.state = s.label;
   }
 }

@@ -4,7 +4,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import java.util.ArrayDeque;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -66,16 +65,15 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   @Override
-  protected Receive<Command> receive() {
-    return newReceiveBuilder()
-        .onMessage(Park.class, this::onPark)
-        .onMessage(AddTimer.class, this::onAddTimer)
-        .onMessage(Poll.class, this::onPoll)
-        .onMessage(BlockingPoll.class, this::onBlockingPoll)
-        .onMessage(FdReady.class, this::onFdReady)
-        .onMessage(TimerFire.class, this::onTimerFire)
-        .onMessage(PollTimeout.class, this::onPollTimeout)
-        .build();
+  Handlers<Command> handlers() {
+    return Handlers.<Command>create()
+        .on(Park.class, this::onPark)
+        .on(AddTimer.class, this::onAddTimer)
+        .on(Poll.class, this::onPoll)
+        .on(BlockingPoll.class, this::onBlockingPoll)
+        .on(FdReady.class, this::onFdReady)
+        .on(TimerFire.class, this::onTimerFire)
+        .on(PollTimeout.class, this::onPollTimeout);
   }
 
   private Behavior<Command> onPark(Park p) {

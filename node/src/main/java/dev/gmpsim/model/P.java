@@ -4,7 +4,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -134,22 +133,21 @@ public final class P extends SimActor<P.Command> {
   }
 
   @Override
-  protected Receive<Command> receive() {
-    return newReceiveBuilder()
-        .onMessage(Acquire.class, this::onAcquire)
-        .onMessage(Schedule.class, this::onSchedule)
-        .onMessage(RunqPut.class, this::onRunqPut)
-        .onMessage(EnterSyscall.class, this::onEnterSyscall)
-        .onMessage(ExitSyscall.class, this::onExitSyscall)
-        .onMessage(Retake.class, this::onRetake)
-        .onMessage(Preempt.class, this::onPreempt)
-        .onMessage(StealRequest.class, this::onStealRequest)
-        .onMessage(Stolen.class, this::onStolen)
-        .onMessage(Work.class, this::onWork)
-        .onMessage(Spin.class, this::onSpin)
-        .onMessage(Released.class, this::onReleased)
-        .onMessage(Drop.class, this::onDrop)
-        .build();
+  Handlers<Command> handlers() {
+    return Handlers.<Command>create()
+        .on(Acquire.class, this::onAcquire)
+        .on(Schedule.class, this::onSchedule)
+        .on(RunqPut.class, this::onRunqPut)
+        .on(EnterSyscall.class, this::onEnterSyscall)
+        .on(ExitSyscall.class, this::onExitSyscall)
+        .on(Retake.class, this::onRetake)
+        .on(Preempt.class, this::onPreempt)
+        .on(StealRequest.class, this::onStealRequest)
+        .on(Stolen.class, this::onStolen)
+        .on(Work.class, this::onWork)
+        .on(Spin.class, this::onSpin)
+        .on(Released.class, this::onReleased)
+        .on(Drop.class, this::onDrop);
   }
 
   private Behavior<Command> onAcquire(Acquire a) {

@@ -54,15 +54,22 @@ public final class Run extends AbstractBehavior<Run.Command> {
   private void start(ActorContext<Command> ctx) {
     int procs = run.runtime.gomaxprocs();
     ActorRef<Clock.Finished> done = ctx.messageAdapter(Clock.Finished.class, ClockFinished::new);
-    run.clock = ctx.spawn(Clock.create(endTime, run.stats, done), "clock", run.dispatcher);
+    run.clock = ctx.spawn(Clock.create(run, endTime, done), "clock", run.dispatcher);
     for (int i = 0; i < procs; i++) {
       run.allp.add(ctx.spawn(P.create(run, i), "p" + i, run.dispatcher));
     }
-    // m0 and sysmon exist before anything runs: mcount starts at 2.
-    run.sched = ctx.spawn(Sched.create(run, 2), "sched", run.dispatcher);
+    // m0 and sysmon exist before anything runs: mcount starts at 2. A cgo binary also has the
+    // extra M that newextram makes for C threads calling into Go (counted, but no OS thread).
+    boolean cgo = run.runtime.cgo() || run.scenario.usesCgo();
+    int firstFree = cgo ? 3 : 2;
+    Sched.initAtomics(run, firstFree);
+    run.sched = ctx.spawn(Sched.create(run, firstFree), "sched", run.dispatcher);
+    if (cgo) {
+      run.mview(1);
+      run.mview(2).state = "extra";
+    }
     run.netpoller = ctx.spawn(Netpoller.create(run), "netpoller", run.dispatcher);
     run.sysmon = ctx.spawn(Sysmon.create(run), "sysmon", run.dispatcher);
-    run.stats.mAlive(1); // sysmon's thread
     MView sysmonView = run.mview(1);
     sysmonView.state = "sysmon";
     run.atomics.mainStarted = true;

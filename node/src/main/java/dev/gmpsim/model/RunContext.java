@@ -36,6 +36,7 @@ public final class RunContext {
 
   // Addresses, set once by the run before the clock starts.
   ActorRef<Clock.Command> clock;
+  EventList events;
   ActorRef<Sched.Command> sched;
   ActorRef<Netpoller.Command> netpoller;
   ActorRef<Sysmon.Command> sysmon;
@@ -54,10 +55,6 @@ public final class RunContext {
     this.scheddetail = scheddetail;
     this.wrapper = wrapper;
     this.dispatcher = dispatcher;
-  }
-
-  ActorRef<Clock.Command> clock() {
-    return clock;
   }
 
   RunStats stats() {

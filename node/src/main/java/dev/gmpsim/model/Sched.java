@@ -4,7 +4,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -123,31 +122,35 @@ public final class Sched extends SimActor<Sched.Command> {
     for (int i = gomaxprocs - 1; i >= 1; i--) {
       pidle.push(i);
     }
-    atomics.npidle = gomaxprocs - 1;
-    atomics.mcount = mnext;
-    atomics.lastpoll = 0;
-    run.stats.threads(0, mnext);
+  }
+
+  /** The lock-free words at start-up; set by the run before any actor runs. */
+  static void initAtomics(RunContext run, int firstFreeMId) {
+    run.atomics.npidle = run.runtime.gomaxprocs() - 1;
+    run.atomics.mcount = firstFreeMId;
+    run.atomics.lastpoll = 0;
+    run.stats.threads(0, firstFreeMId);
+    run.stats.mAlive(firstFreeMId);
   }
 
   @Override
-  protected Receive<Command> receive() {
-    return newReceiveBuilder()
-        .onMessage(Handoff.class, this::onHandoff)
-        .onMessage(WakeP.class, this::onWakeP)
-        .onMessage(ResetSpinning.class, this::onResetSpinning)
-        .onMessage(StartTemplateThread.class, this::onStartTemplateThread)
-        .onMessage(GlobrunqPut.class, this::onGlobrunqPut)
-        .onMessage(GlobrunqGet.class, this::onGlobrunqGet)
-        .onMessage(FindRunnable.class, this::onFindRunnable)
-        .onMessage(Polled.class, this::onPolled)
-        .onMessage(ReleaseP.class, this::onReleaseP)
-        .onMessage(Stopm.class, this::onStopm)
-        .onMessage(ExitSyscallSlow.class, this::onExitSyscallSlow)
-        .onMessage(NetpollReturned.class, this::onNetpollReturned)
-        .onMessage(Ready.class, this::onReady)
-        .onMessage(MExit.class, this::onMExit)
-        .onMessage(SysmonNetpoll.class, this::onSysmonNetpoll)
-        .build();
+  Handlers<Command> handlers() {
+    return Handlers.<Command>create()
+        .on(Handoff.class, this::onHandoff)
+        .on(WakeP.class, this::onWakeP)
+        .on(ResetSpinning.class, this::onResetSpinning)
+        .on(StartTemplateThread.class, this::onStartTemplateThread)
+        .on(GlobrunqPut.class, this::onGlobrunqPut)
+        .on(GlobrunqGet.class, this::onGlobrunqGet)
+        .on(FindRunnable.class, this::onFindRunnable)
+        .on(Polled.class, this::onPolled)
+        .on(ReleaseP.class, this::onReleaseP)
+        .on(Stopm.class, this::onStopm)
+        .on(ExitSyscallSlow.class, this::onExitSyscallSlow)
+        .on(NetpollReturned.class, this::onNetpollReturned)
+        .on(Ready.class, this::onReady)
+        .on(MExit.class, this::onMExit)
+        .on(SysmonNetpoll.class, this::onSysmonNetpoll);
   }
 
   // handoffp: must start an M in any situation where findRunnable would find work for pp.
@@ -419,8 +422,7 @@ public final class Sched extends SimActor<Sched.Command> {
   /** newm: a new OS thread (clone). Over the thread limit the program dies. */
   private void newm(int pp, boolean spinning, boolean template) {
     if (mnext - nmfreed + 1 > maxmcount) {
-      run.clock.tell(
-          new Clock.Halt(now, "fatal: runtime: program exceeds " + maxmcount + "-thread limit"));
+      run.events.halt("fatal: runtime: program exceeds " + maxmcount + "-thread limit");
       return;
     }
     int id = mnext++;
@@ -429,6 +431,7 @@ public final class Sched extends SimActor<Sched.Command> {
     run.stats.threads(now, atomics.mcount);
     MView v = run.mview(id);
     v.spinning = spinning;
+    run.stats.mAlive(1);
     ActorRef<M.Command> ref =
         getContext().spawn(M.create(run, id, template), "m" + id, run.dispatcher);
     if (!template) {

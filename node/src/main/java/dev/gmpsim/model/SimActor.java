@@ -8,51 +8,61 @@ import akka.actor.typed.javadsl.Receive;
 import java.util.ArrayList;
 
 /**
- * Base of the model actors. It takes the virtual time from each message, collects what the
- * handler sends, and hands it to the clock in one {@link Clock.Advance}, which is also the
- * clock's signal that this message is done.
+ * Base of the model actors. It takes the virtual time from each message, puts what the handler
+ * sends in the run's {@link EventList}, and delivers the next event (handling it in place when
+ * it is its own).
  */
 public abstract class SimActor<C extends Msg> extends AbstractBehavior<C> {
   protected final RunContext run;
   protected long now;
-  private ArrayList<Clock.Out> outbox = new ArrayList<>(4);
+  private final ArrayList<Clock.Out> outbox = new ArrayList<>(8);
 
   protected SimActor(ActorContext<C> ctx, RunContext run) {
     super(ctx);
     this.run = run;
   }
 
-  /** The actor's own message handlers, one ReceiveBuilder line per message. */
-  protected abstract Receive<C> receive();
+  /** The actor's own message handlers, one line per message. */
+  abstract Handlers<C> handlers();
 
   @Override
   public final Receive<C> createReceive() {
-    Receive<C> inner = receive();
+    Handlers<C> inner = handlers();
     return newReceiveBuilder().onAnyMessage(msg -> handle(inner, msg)).build();
   }
 
-  private Behavior<C> handle(Receive<C> inner, C msg) throws Exception {
-    now = msg.at();
-    Behavior<C> next;
-    try {
-      next = inner.receiveMessage(msg);
-    } catch (RuntimeException e) {
-      // A bug in the model ends the run with an error outcome instead of hanging it.
-      run.stats().error(getClass().getSimpleName() + " failed on " + msg.getClass().getSimpleName() + ": " + e);
-      next = this;
+  @SuppressWarnings("unchecked")
+  private Behavior<C> handle(Handlers<C> inner, C first) {
+    C msg = first;
+    while (true) {
+      now = msg.at();
+      Behavior<C> next = this;
+      java.util.function.Function<C, Behavior<C>> handler = inner.find(msg);
+      if (handler == null) {
+        violation(getClass().getSimpleName() + " cannot handle " + msg.getClass().getSimpleName());
+      } else {
+        try {
+          next = handler.apply(msg);
+        } catch (RuntimeException e) {
+          // A bug in the model ends the run with an error outcome instead of hanging it.
+          run.stats().error(
+              getClass().getSimpleName() + " failed on " + msg.getClass().getSimpleName() + ": " + e);
+        }
+      }
+      run.events.add(outbox);
+      outbox.clear();
+      if (next != this) {
+        run.events.deliverNext();
+        return next;
+      }
+      // The next message is ours again: handle it here, without a trip through the mailbox.
+      Msg mine = run.events.pollFor(getContext().getSelf());
+      if (mine == null) {
+        run.events.deliverNext();
+        return this;
+      }
+      msg = (C) mine;
     }
-    if (next == akka.actor.typed.javadsl.Behaviors.<C>unhandled()) {
-      violation(getClass().getSimpleName() + " cannot handle " + msg.getClass().getSimpleName());
-      next = this;
-    }
-    flush();
-    return next;
-  }
-
-  private void flush() {
-    ArrayList<Clock.Out> out = outbox;
-    outbox = new ArrayList<>(4);
-    run.clock().tell(new Clock.Advance(out));
   }
 
   /** Sends {@code msg} through the clock; it is delivered at {@code msg.at()}. */

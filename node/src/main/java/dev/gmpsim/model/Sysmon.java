@@ -3,7 +3,6 @@ package dev.gmpsim.model;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import dev.gmpsim.protocol.scenario.RuntimeSpec;
 
 /**
@@ -75,12 +74,11 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
   }
 
   @Override
-  protected Receive<Command> receive() {
-    return newReceiveBuilder()
-        .onMessage(Tick.class, this::onTick)
-        .onMessage(Wake.class, this::onWake)
-        .onMessage(RetakeResult.class, this::onRetakeResult)
-        .build();
+  Handlers<Command> handlers() {
+    return Handlers.<Command>create()
+        .on(Tick.class, this::onTick)
+        .on(Wake.class, this::onWake)
+        .on(RetakeResult.class, this::onRetakeResult);
   }
 
   private Behavior<Command> onTick(Tick t) {

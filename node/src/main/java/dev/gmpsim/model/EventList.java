@@ -1,0 +1,117 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.ActorRef;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run's event list: every message between model actors waits here, ordered by (virtual
+ * time, sequence), and is delivered one at a time. Delivery is handed along with the messages:
+ * the actor that has just handled one puts what it sent in the list and delivers the next
+ * (one Akka message per event instead of a round trip through a clock actor). Only one actor
+ * of a run runs at any moment, so the list is never touched concurrently.
+ */
+final class EventList {
+  /** Prints every delivered message to stderr (-Dgmpsim.trace=true), for debugging the model. */
+  private static final boolean TRACE = Boolean.getBoolean("gmpsim.trace");
+
+  private final EventHeap queue = new EventHeap();
+  private final long endTime;
+  private final RunStats stats;
+  private final ActorRef<Clock.Command> clock;
+  private long seq;
+  private long now;
+  private long events;
+  private String haltOutcome;
+  private boolean over;
+
+  EventList(long endTime, RunStats stats, ActorRef<Clock.Command> clock) {
+    this.endTime = endTime;
+    this.stats = stats;
+    this.clock = clock;
+  }
+
+  long now() {
+    return now;
+  }
+
+  long events() {
+    return events;
+  }
+
+  /** Ends the run at the current time, e.g. the runtime's fatal error. */
+  void halt(String outcome) {
+    if (haltOutcome == null) {
+      haltOutcome = outcome;
+    }
+  }
+
+  void add(List<Clock.Out> out) {
+    for (int i = 0, n = out.size(); i < n; i++) {
+      Clock.Out o = out.get(i);
+      long at = o.msg().at();
+      if (at < now) {
+        stats.violation("message " + o.msg().getClass().getSimpleName() + " scheduled in the past");
+        at = now;
+      }
+      queue.add(at, seq++, o.to(), o.msg());
+    }
+  }
+
+  /**
+   * Takes the next message if it is for {@code self} and the run goes on, so the actor can
+   * handle it without a trip through its mailbox; null otherwise.
+   */
+  Msg pollFor(ActorRef<?> self) {
+    if (queue.isEmpty() || queue.peekTo() != self || queue.peekAt() > endTime || stopping()) {
+      return null;
+    }
+    return take();
+  }
+
+  private Msg take() {
+    long at = queue.peekAt();
+    ActorRef<?> to = queue.peekTo();
+    Msg msg = queue.peekMsg();
+    queue.removeHead();
+    if (at > now) {
+      stats.sampleUntil(at, false);
+      now = at;
+    }
+    events++;
+    if (TRACE) {
+      System.err.println(at + " " + to.path().name() + " <- " + msg);
+    }
+    return msg;
+  }
+
+  /** Delivers the next message, or reports the end of the run to the clock actor. */
+  @SuppressWarnings("unchecked")
+  void deliverNext() {
+    if (over) {
+      return;
+    }
+    if (stopping() || queue.isEmpty() || queue.peekAt() > endTime) {
+      over = true;
+      String outcome = outcome();
+      long t = outcome == null ? endTime : now;
+      stats.sampleUntil(t, true);
+      List<G> inFlight = new ArrayList<>();
+      for (int i = 0; i < queue.size(); i++) {
+        queue.msgAt(i).forEachG(inFlight::add);
+      }
+      clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));
+      return;
+    }
+    ActorRef<Msg> to = (ActorRef<Msg>) queue.peekTo();
+    to.tell(take());
+  }
+
+  private boolean stopping() {
+    return haltOutcome != null || stats.violationOutcome() != null;
+  }
+
+  private String outcome() {
+    return haltOutcome != null ? haltOutcome : stats.violationOutcome();
+  }
+}
