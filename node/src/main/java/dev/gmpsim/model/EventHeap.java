@@ -1,18 +1,26 @@
 package dev.gmpsim.model;
 
-import akka.actor.typed.ActorRef;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of events keyed by (time, sequence), kept in parallel arrays so that the
- * comparisons are on primitive longs: the event list is the hottest structure of a run.
+ * The event list's priority queue: a radix heap keyed by virtual time. Virtual time never goes
+ * backwards, which is all a radix heap needs; inserting costs O(1) and each event is moved
+ * between buckets at most a few times, far cheaper than a binary heap with thousands of parked
+ * goroutines' wake-ups in it. Buckets are kept in insertion order, so events at the same time
+ * come out in the order they were sent (the sequence order of the clock).
  */
 final class EventHeap {
-  private long[] at = new long[1024];
-  private long[] seq = new long[1024];
-  private ActorRef<?>[] to = new ActorRef<?>[1024];
-  private Msg[] msg = new Msg[1024];
+  private final Clock.Out[][] buckets = new Clock.Out[65][];
+  private final int[] sizes = new int[65];
+  private int head0;
+  private long last;
   private int size;
+
+  EventHeap() {
+    for (int i = 0; i < buckets.length; i++) {
+      buckets[i] = new Clock.Out[i == 0 ? 256 : 16];
+    }
+  }
 
   int size() {
     return size;
@@ -22,82 +30,83 @@ final class EventHeap {
     return size == 0;
   }
 
-  long peekAt() {
-    return at[0];
-  }
-
-  ActorRef<?> peekTo() {
-    return to[0];
-  }
-
-  Msg peekMsg() {
-    return msg[0];
-  }
-
-  Msg msgAt(int i) {
-    return msg[i];
-  }
-
-  void add(long t, long s, ActorRef<?> r, Msg m) {
-    if (size == at.length) {
-      int n = size * 2;
-      at = Arrays.copyOf(at, n);
-      seq = Arrays.copyOf(seq, n);
-      to = Arrays.copyOf(to, n);
-      msg = Arrays.copyOf(msg, n);
+  /** Adds an event; its time must not be before the last one taken out. */
+  void add(Clock.Out o) {
+    long at = o.msg().at();
+    if (at < last) {
+      throw new IllegalStateException("event at " + at + " before " + last);
     }
-    int i = size++;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (at[parent] < t || (at[parent] == t && seq[parent] < s)) {
-        break;
+    append(bucket(at), o);
+    size++;
+  }
+
+  /** The earliest event (first sent among equals), without removing it; null when empty. */
+  Clock.Out peek() {
+    if (size == 0) {
+      return null;
+    }
+    if (head0 == sizes[0]) {
+      refill();
+    }
+    return buckets[0][head0];
+  }
+
+  /** Removes and returns the earliest event. */
+  Clock.Out poll() {
+    Clock.Out o = peek();
+    if (o != null) {
+      buckets[0][head0] = null;
+      head0++;
+      size--;
+      if (head0 == sizes[0]) {
+        head0 = 0;
+        sizes[0] = 0;
       }
-      move(parent, i);
-      i = parent;
     }
-    set(i, t, s, r, m);
+    return o;
   }
 
-  /** Removes the head (read it first with the peek methods). */
-  void removeHead() {
-    int last = --size;
-    long t = at[last];
-    long s = seq[last];
-    ActorRef<?> r = to[last];
-    Msg m = msg[last];
-    to[last] = null;
-    msg[last] = null;
-    if (last == 0) {
-      return;
-    }
-    int i = 0;
-    int half = last >>> 1;
-    while (i < half) {
-      int c = 2 * i + 1;
-      int right = c + 1;
-      if (right < last && (at[right] < at[c] || (at[right] == at[c] && seq[right] < seq[c]))) {
-        c = right;
+  /** Calls {@code f} on every event still queued (for the lost-goroutine check). */
+  void forEach(java.util.function.Consumer<Clock.Out> f) {
+    for (int b = 0; b < buckets.length; b++) {
+      for (int i = b == 0 ? head0 : 0; i < sizes[b]; i++) {
+        f.accept(buckets[b][i]);
       }
-      if (t < at[c] || (t == at[c] && s < seq[c])) {
-        break;
-      }
-      move(c, i);
-      i = c;
     }
-    set(i, t, s, r, m);
   }
 
-  private void move(int from, int into) {
-    at[into] = at[from];
-    seq[into] = seq[from];
-    to[into] = to[from];
-    msg[into] = msg[from];
+  private int bucket(long at) {
+    return at == last ? 0 : 64 - Long.numberOfLeadingZeros(at ^ last);
   }
 
-  private void set(int i, long t, long s, ActorRef<?> r, Msg m) {
-    at[i] = t;
-    seq[i] = s;
-    to[i] = r;
-    msg[i] = m;
+  private void append(int b, Clock.Out o) {
+    Clock.Out[] arr = buckets[b];
+    if (sizes[b] == arr.length) {
+      arr = buckets[b] = Arrays.copyOf(arr, arr.length * 2);
+    }
+    arr[sizes[b]++] = o;
+  }
+
+  /** Bucket 0 is empty: move the smallest non-empty bucket down around its minimum. */
+  private void refill() {
+    head0 = 0;
+    sizes[0] = 0;
+    int b = 1;
+    while (sizes[b] == 0) {
+      b++;
+    }
+    Clock.Out[] arr = buckets[b];
+    int n = sizes[b];
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      min = Math.min(min, arr[i].msg().at());
+    }
+    last = min;
+    sizes[b] = 0;
+    for (int i = 0; i < n; i++) {
+      Clock.Out o = arr[i];
+      arr[i] = null;
+      append(bucket(o.msg().at()), o);
+    }
   }
 }

@@ -19,7 +19,6 @@ final class EventList {
   private final long endTime;
   private final RunStats stats;
   private final ActorRef<Clock.Command> clock;
-  private long seq;
   private long now;
   private long events;
   private String haltOutcome;
@@ -52,9 +51,9 @@ final class EventList {
       long at = o.msg().at();
       if (at < now) {
         stats.violation("message " + o.msg().getClass().getSimpleName() + " scheduled in the past");
-        at = now;
+        continue;
       }
-      queue.add(at, seq++, o.to(), o.msg());
+      queue.add(o);
     }
   }
 
@@ -63,17 +62,18 @@ final class EventList {
    * handle it without a trip through its mailbox; null otherwise.
    */
   Msg pollFor(ActorRef<?> self) {
-    if (queue.isEmpty() || queue.peekTo() != self || queue.peekAt() > endTime || stopping()) {
+    Clock.Out next = queue.peek();
+    if (next == null || next.to() != self || next.msg().at() > endTime || stopping()) {
       return null;
     }
     return take();
   }
 
   private Msg take() {
-    long at = queue.peekAt();
-    ActorRef<?> to = queue.peekTo();
-    Msg msg = queue.peekMsg();
-    queue.removeHead();
+    Clock.Out o = queue.poll();
+    long at = o.msg().at();
+    ActorRef<?> to = o.to();
+    Msg msg = o.msg();
     if (at > now) {
       stats.sampleUntil(at, false);
       now = at;
@@ -91,20 +91,18 @@ final class EventList {
     if (over) {
       return;
     }
-    if (stopping() || queue.isEmpty() || queue.peekAt() > endTime) {
+    Clock.Out next = queue.peek();
+    if (stopping() || next == null || next.msg().at() > endTime) {
       over = true;
       String outcome = outcome();
       long t = outcome == null ? endTime : now;
       stats.sampleUntil(t, true);
       List<G> inFlight = new ArrayList<>();
-      for (int i = 0; i < queue.size(); i++) {
-        queue.msgAt(i).forEachG(inFlight::add);
-      }
+      queue.forEach(o -> o.msg().forEachG(inFlight::add));
       clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));
       return;
     }
-    ActorRef<Msg> to = (ActorRef<Msg>) queue.peekTo();
-    to.tell(take());
+    next.to().tell(take());
   }
 
   private boolean stopping() {

@@ -33,8 +33,11 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     }
   }
 
-  /** Non-blocking netpoll(0); the answer goes back to Sched with {@code cont}. */
-  public record Poll(long at, Sched.Command cont) implements Command {}
+  /** Non-blocking netpoll(0) from P {@code p}'s findRunnable. */
+  public record Poll(long at, int p) implements Command {}
+
+  /** Non-blocking netpoll(0) from sysmon (nobody polled for 10ms); the answer goes to Sched. */
+  public record PollForSysmon(long at) implements Command {}
 
   /** An M without a P blocks in netpoll until something is ready or the next timer. */
   public record BlockingPoll(long at, ActorRef<M.Command> m, int mid, boolean wasSpinning)
@@ -70,6 +73,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         .on(Park.class, this::onPark)
         .on(AddTimer.class, this::onAddTimer)
         .on(Poll.class, this::onPoll)
+        .on(PollForSysmon.class, this::onPollForSysmon)
         .on(BlockingPoll.class, this::onBlockingPoll)
         .on(FdReady.class, this::onFdReady)
         .on(TimerFire.class, this::onTimerFire)
@@ -132,7 +136,12 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   private Behavior<Command> onPoll(Poll p) {
-    send(run.sched, new Sched.Polled(now + run.cost.netpoll(), drain(), p.cont()));
+    send(run.allp.get(p.p()), new P.Polled(now + run.cost.netpoll(), drain()));
+    return this;
+  }
+
+  private Behavior<Command> onPollForSysmon(PollForSysmon p) {
+    send(run.sched, new Sched.Polled(now + run.cost.netpoll(), drain()));
     return this;
   }
 

@@ -88,11 +88,13 @@ public final class P extends SimActor<P.Command> {
     }
   }
 
-  /** Sched found nothing and the M is now spinning: steal, in {@code order}. */
-  public record Spin(long at, int[] order) implements Command {}
-
-  /** Sched put this P on the idle list (pidleput). */
-  public record Released(long at) implements Command {}
+  /** What a non-blocking netpoll found for findRunnable. */
+  public record Polled(long at, G[] list) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      forEach(f, null, list);
+    }
+  }
 
   /** The holding M lets go of this P (stoplockedm, mexit); handoffp follows. */
   public record Drop(long at, int mid) implements Command {}
@@ -145,8 +147,7 @@ public final class P extends SimActor<P.Command> {
         .on(StealRequest.class, this::onStealRequest)
         .on(Stolen.class, this::onStolen)
         .on(Work.class, this::onWork)
-        .on(Spin.class, this::onSpin)
-        .on(Released.class, this::onReleased)
+        .on(Polled.class, this::onPolled)
         .on(Drop.class, this::onDrop);
   }
 
@@ -293,24 +294,32 @@ public final class P extends SimActor<P.Command> {
     }
     if (w.g() != null) {
       execute(w.g(), false);
-    } else {
+    } else if (phase == Phase.FAIR) {
       findLocal();
+    } else {
+      netpoll();
     }
     return this;
   }
 
-  private Behavior<Command> onSpin(Spin s) {
-    holderSpinning = true;
-    steal(s.order(), 0, 0);
-    return this;
-  }
-
-  private Behavior<Command> onReleased(Released r) {
-    status = _Pidle;
-    holder = null;
-    holderId = -1;
-    holderSpinning = false;
+  private Behavior<Command> onPolled(Polled p) {
+    G[] list = p.list();
+    if (list.length == 0) {
+      spinOrRelease();
+      return this;
+    }
+    // injectglist with a P: one G per idle P goes global (Sched starts Ms for them), the rest
+    // stay here; the first runs now.
+    int n = Math.min(atomics.npidle, list.length - 1);
+    if (n > 0) {
+      send(run.sched, new Sched.Inject(now, java.util.Arrays.copyOfRange(list, 1, 1 + n)));
+    }
+    for (int i = 1 + n; i < list.length; i++) {
+      list[i].runnableSince = now;
+      runqput(list[i], false);
+    }
     publish();
+    execute(list[0], false);
     return this;
   }
 
@@ -330,10 +339,21 @@ public final class P extends SimActor<P.Command> {
 
   // schedule() and findRunnable() on behalf of the holding M.
 
+  /** Where findRunnable is waiting for an answer. */
+  private enum Phase {
+    FAIR,
+    GLOBAL,
+    NETPOLL,
+    STEAL
+  }
+
+  private Phase phase;
+
   private void schedule() {
     // Every 61st tick look at the global queue first, so it cannot starve.
     if (schedtick % 61 == 0 && atomics.runqsize > 0) {
-      send(run.sched, new Sched.GlobrunqGet(now, id));
+      phase = Phase.FAIR;
+      send(run.sched, new Sched.GlobrunqGet(now, id, 1));
       return;
     }
     findLocal();
@@ -347,7 +367,79 @@ public final class P extends SimActor<P.Command> {
       execute(g, inherit);
       return;
     }
-    send(run.sched, new Sched.FindRunnable(now + run.cost.schedule(), id, holder, holderId, holderSpinning));
+    // findRunnable's slow part: the global queue, the netpoller, stealing, then give up.
+    if (atomics.runqsize != 0) {
+      phase = Phase.GLOBAL;
+      send(run.sched, new Sched.GlobrunqGet(now + run.cost.schedule(), id, 0));
+      return;
+    }
+    netpoll();
+  }
+
+  private void netpoll() {
+    if (atomics.netpollInited && atomics.netpollWaiters > 0 && atomics.lastpoll != Atomics.POLLING) {
+      phase = Phase.NETPOLL;
+      run.stats.count(Counter.NETPOLL_NONBLOCKING);
+      send(run.netpoller, new Netpoller.Poll(now + run.cost.schedule(), id));
+      return;
+    }
+    spinOrRelease();
+  }
+
+  /** Spin (steal) only while fewer than half the busy Ps have a spinning M. */
+  private void spinOrRelease() {
+    int procs = atomics.gomaxprocs();
+    if (holderSpinning || 2 * atomics.nmspinning < procs - atomics.npidle) {
+      if (!holderSpinning) {
+        holderSpinning = true;
+        atomics.nmspinning++;
+        run.mview(holderId).spinning = true;
+      }
+      phase = Phase.STEAL;
+      steal(stealOrder(), 0, 0);
+      return;
+    }
+    release(now);
+  }
+
+  /** releasep: the M lets go of this P and asks Sched to park it (pidleput). */
+  private void release(long t) {
+    ActorRef<M.Command> m = holder;
+    int mid = holderId;
+    boolean spinning = holderSpinning;
+    status = _Pidle;
+    holder = null;
+    holderId = -1;
+    holderSpinning = false;
+    publish();
+    send(run.sched, new Sched.ReleaseP(t, id, m, mid, spinning));
+  }
+
+  /** A random order of the Ps to steal from (stealOrder with fastrand): random start and stride. */
+  private int[] stealOrder() {
+    int n = atomics.gomaxprocs();
+    int[] order = new int[n];
+    int start = run.rng.nextInt(n);
+    int stride = coprimeStride(n);
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) ((start + (long) i * stride) % n);
+    }
+    return order;
+  }
+
+  private int coprimeStride(int n) {
+    if (n <= 2) {
+      return 1;
+    }
+    int inc = 1 + run.rng.nextInt(n - 1);
+    while (gcd(inc, n) != 1) {
+      inc = inc % (n - 1) + 1;
+    }
+    return inc;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   private void execute(G g, boolean inheritTime) {
@@ -394,7 +486,7 @@ public final class P extends SimActor<P.Command> {
         }
       }
     }
-    send(run.sched, new Sched.ReleaseP(now + run.cost.steal() * order.length, id, holder, holderId, holderSpinning));
+    release(now + run.cost.steal() * order.length);
   }
 
   private G[] runqgrab(boolean stealRunnext) {

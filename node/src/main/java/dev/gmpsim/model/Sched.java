@@ -40,15 +40,21 @@ public final class Sched extends SimActor<Sched.Command> {
     }
   }
 
-  /** The 1-in-61 fairness check of schedule(). */
-  public record GlobrunqGet(long at, int p) implements Command {}
+  /** globrunqget for a P's findRunnable ({@code max} 1: the 1-in-61 fairness check). */
+  public record GlobrunqGet(long at, int p, int max) implements Command {}
 
-  /** findRunnable found nothing locally: global queue, netpoll, then spin or give up. */
-  public record FindRunnable(long at, int p, ActorRef<M.Command> m, int mid, boolean spinning)
-      implements Command {}
+  /** injectglist from a P that polled the network: these go global, with an M per idle P. */
+  public record Inject(long at, G[] gs) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      for (G g : gs) {
+        f.accept(g);
+      }
+    }
+  }
 
-  /** The result of a non-blocking netpoll asked for {@code cont}. */
-  public record Polled(long at, G[] list, Command cont) implements Command {
+  /** The result of sysmon's non-blocking netpoll. */
+  public record Polled(long at, G[] list) implements Command {
     @Override
     public void forEachG(Consumer<G> f) {
       for (G g : list) {
@@ -57,7 +63,7 @@ public final class Sched extends SimActor<Sched.Command> {
     }
   }
 
-  /** Stealing failed: the M releases its P (and maybe blocks in netpoll or stops). */
+  /** findRunnable found nothing: the P is released (and its M blocks in netpoll or stops). */
   public record ReleaseP(long at, int p, ActorRef<M.Command> m, int mid, boolean spinning)
       implements Command {}
 
@@ -142,7 +148,7 @@ public final class Sched extends SimActor<Sched.Command> {
         .on(StartTemplateThread.class, this::onStartTemplateThread)
         .on(GlobrunqPut.class, this::onGlobrunqPut)
         .on(GlobrunqGet.class, this::onGlobrunqGet)
-        .on(FindRunnable.class, this::onFindRunnable)
+        .on(Inject.class, this::onInject)
         .on(Polled.class, this::onPolled)
         .on(ReleaseP.class, this::onReleaseP)
         .on(Stopm.class, this::onStopm)
@@ -205,50 +211,21 @@ public final class Sched extends SimActor<Sched.Command> {
   }
 
   private Behavior<Command> onGlobrunqGet(GlobrunqGet g) {
-    G[] got = globrunqget(1);
-    send(run.allp.get(g.p()), new P.Work(now, got == null ? null : got[0], null));
+    G[] got = globrunqget(g.max());
+    G first = got == null ? null : got[0];
+    G[] rest = got == null || got.length == 1 ? null : java.util.Arrays.copyOfRange(got, 1, got.length);
+    send(run.allp.get(g.p()), new P.Work(now, first, rest));
     return this;
   }
 
-  private Behavior<Command> onFindRunnable(FindRunnable f) {
-    if (atomics.runqsize != 0) {
-      giveGlobalWork(f.p());
-      return this;
-    }
-    if (atomics.netpollInited && atomics.netpollWaiters > 0 && atomics.lastpoll != Atomics.POLLING) {
-      run.stats.count(Counter.NETPOLL_NONBLOCKING);
-      send(run.netpoller, new Netpoller.Poll(now, f));
-      return this;
-    }
-    spinOrRelease(f);
+  private Behavior<Command> onInject(Inject i) {
+    injectglist(i.gs());
     return this;
   }
 
   private Behavior<Command> onPolled(Polled p) {
-    if (p.cont() instanceof FindRunnable f) {
-      if (p.list().length == 0) {
-        spinOrRelease(f);
-        return this;
-      }
-      G first = p.list()[0];
-      G[] rest = java.util.Arrays.copyOfRange(p.list(), 1, p.list().length);
-      send(run.allp.get(f.p()), new P.Work(now, first, injectWithP(rest)));
-    } else {
-      injectglist(p.list());
-    }
+    injectglist(p.list());
     return this;
-  }
-
-  private void spinOrRelease(FindRunnable f) {
-    int procs = gomaxprocs;
-    if (f.spinning() || 2 * atomics.nmspinning < procs - atomics.npidle) {
-      if (!f.spinning()) {
-        atomics.nmspinning++;
-      }
-      send(run.allp.get(f.p()), new P.Spin(now, stealOrder()));
-      return;
-    }
-    release(f.p(), f.m(), f.mid(), f.spinning());
   }
 
   private Behavior<Command> onReleaseP(ReleaseP r) {
@@ -256,14 +233,18 @@ public final class Sched extends SimActor<Sched.Command> {
     return this;
   }
 
-  /** The tail of findRunnable: recheck the global queue, pidleput, then netpoll or stopm. */
+  /**
+   * The tail of findRunnable, after the P has let go: recheck the global queue under the lock,
+   * pidleput, then block in netpoll or stopm.
+   */
   private void release(int p, ActorRef<M.Command> m, int mid, boolean wasSpinning) {
     if (atomics.runqsize != 0) {
-      giveGlobalWork(p);
+      G[] got = globrunqget(0);
+      G[] rest = java.util.Arrays.copyOfRange(got, 1, got.length);
+      send(run.allp.get(p), new P.Acquire(now, m, mid, wasSpinning, got[0], false, rest));
       return;
     }
     pidleput(p);
-    send(run.allp.get(p), new P.Released(now));
     if (wasSpinning) {
       decSpinning();
       // checkRunqsNoP: work may have been queued while we were dropping spinning.
@@ -366,7 +347,7 @@ public final class Sched extends SimActor<Sched.Command> {
     if (atomics.netpollInited && last != Atomics.POLLING && last + NETPOLL_STALE_NS < now) {
       atomics.lastpoll = now;
       run.stats.count(Counter.NETPOLL_NONBLOCKING);
-      send(run.netpoller, new Netpoller.Poll(now, s));
+      send(run.netpoller, new Netpoller.PollForSysmon(now));
     }
     return this;
   }
@@ -499,12 +480,6 @@ public final class Sched extends SimActor<Sched.Command> {
     return out;
   }
 
-  private void giveGlobalWork(int p) {
-    G[] got = globrunqget(0);
-    G[] rest = java.util.Arrays.copyOfRange(got, 1, got.length);
-    send(run.allp.get(p), new P.Work(now, got[0], rest));
-  }
-
   /** injectglist for a caller without a P: all to the global queue, an M per idle P. */
   private void injectglist(G[] list) {
     for (G g : list) {
@@ -534,15 +509,5 @@ public final class Sched extends SimActor<Sched.Command> {
       g.runnableSince = now;
     }
     return local;
-  }
-
-  /** A random permutation of the Ps (stealOrder with fastrand), from the run's seed. */
-  private int[] stealOrder() {
-    int[] order = new int[gomaxprocs];
-    int start = run.rng.nextInt(gomaxprocs);
-    for (int i = 0; i < gomaxprocs; i++) {
-      order[i] = (start + i) % gomaxprocs;
-    }
-    return order;
   }
 }
