@@ -102,6 +102,10 @@ public final class ScenarioLoader {
       String unknown = u.getPropertyName();
       String hint = nearest(unknown, u.getKnownPropertyIds());
       String key = path.isEmpty() ? unknown : path;
+      int[] keyAt = locate(text, key);
+      if (keyAt != null) {
+        at = keyAt;
+      }
       return new ScenarioException(
           name, at[0], at[1], key,
           "unknown key '" + unknown + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)")

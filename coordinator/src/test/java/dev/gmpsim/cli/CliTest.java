@@ -1,0 +1,145 @@
+package dev.gmpsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, files written, one-line errors. */
+class CliTest {
+  static final Path EXAMPLES = Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("..", "examples");
+  static final Pattern SCHED_LINE =
+      Pattern.compile(
+          "SCHED \\d+ms: gomaxprocs=\\d+ idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+"
+              + " needspinning=[01] idlethreads=\\d+ runqueue=\\d+ \\[\\d+( \\d+)*\\]");
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void runWritesSummaryScheduleTraceAndTimeSeries(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("out");
+    Result r = run("run", EXAMPLES.resolve("workload-d-lockosthread.yaml").toString(),
+        "--duration", "1500ms", "--schedtrace", "500ms", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().split("\n");
+    long sched = java.util.Arrays.stream(lines).filter(l -> l.startsWith("SCHED")).count();
+    assertEquals(3, sched, "one schedtrace line per 500ms of 1.5s, the first at 0ms");
+    for (String l : lines) {
+      if (l.startsWith("SCHED")) {
+        assertTrue(SCHED_LINE.matcher(l).matches(), l);
+      }
+    }
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    for (String field : new String[] {"outcome", "seed", "virtualTimeNs", "events", "retakes", "handoffs",
+        "syscalls", "cgoCalls", "vdsoCalls", "pUtilization"}) {
+      assertTrue(summary.has(field), field);
+    }
+    assertEquals("ok", summary.get("outcome").asText());
+    assertTrue(summary.at("/threads/peak").asLong() > 100, "100 locked Ms");
+    assertTrue(summary.at("/threads/final").isNumber());
+    assertTrue(summary.at("/threads/mean").isNumber());
+    assertTrue(summary.at("/ms/created").isNumber());
+    assertTrue(summary.at("/exitsyscall/fast").isNumber());
+    assertTrue(summary.at("/schedLatencyNs/p99").isNumber());
+    assertEquals(1_500_000_000L, summary.get("virtualTimeNs").asLong());
+    String trace = Files.readString(out.resolve("schedtrace.txt"));
+    assertEquals(3, trace.lines().count());
+    String csv = Files.readString(out.resolve("timeseries.csv"));
+    assertTrue(csv.startsWith("time_ns,threads,idle_threads,spinning_threads,idle_ps,global_runq,local_runq,"
+        + "ms_in_syscall,gs_netpoll,goroutines\n"));
+    assertTrue(csv.lines().count() > 3);
+    try (var files = Files.list(out)) {
+      assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+    }
+  }
+
+  @Test
+  void sameSeedGivesTheSameBytesAndAnotherSeedDoesNot(@TempDir Path tmp) throws IOException {
+    String file = EXAMPLES.resolve("workload-e-bursty.yaml").toString();
+    assertEquals(0, run("run", file, "--duration", "2500ms", "--seed", "7", "--out", tmp.resolve("a").toString()).code());
+    assertEquals(0, run("run", file, "--duration", "2500ms", "--seed", "7", "--out", tmp.resolve("b").toString()).code());
+    assertEquals(0, run("run", file, "--duration", "2500ms", "--seed", "8", "--out", tmp.resolve("c").toString()).code());
+    byte[] a = Files.readAllBytes(tmp.resolve("a/summary.json"));
+    assertEquals(new String(a), new String(Files.readAllBytes(tmp.resolve("b/summary.json"))));
+    assertEquals(Files.readString(tmp.resolve("a/timeseries.csv")), Files.readString(tmp.resolve("b/timeseries.csv")));
+    assertFalse(new String(a).equals(Files.readString(tmp.resolve("c/summary.json"))));
+  }
+
+  @Test
+  void badScenarioIsOneLineNamingFileLineAndKeyWithExitCode2AndNothingWritten(@TempDir Path tmp)
+      throws IOException {
+    Path file = tmp.resolve("bad.yaml");
+    Files.writeString(file, "name: bad\nruntime:\n  gomaxprocs: 0\nworkload:\n  - kind: goroutines\n    steps: [block]\n");
+    Path out = tmp.resolve("out");
+    Result r = run("run", file.toString(), "--out", out.toString());
+    assertEquals(2, r.code());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(file + ":3:3: runtime.gomaxprocs: "), r.err());
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
+  void unknownKeyAndWrongTypeAndNegativeDuration(@TempDir Path tmp) throws IOException {
+    Path typo = tmp.resolve("typo.yaml");
+    Files.writeString(typo, "runtime:\n  gomaxproc: 2\nworkload:\n  - kind: goroutines\n    steps: [block]\n");
+    Result r = run("run", typo.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(":2:"), r.err());
+    assertTrue(r.err().contains("unknown key 'gomaxproc' (did you mean 'gomaxprocs'?)"), r.err());
+
+    Path type = tmp.resolve("type.yaml");
+    Files.writeString(type, "runtime:\n  gomaxprocs: four\nworkload:\n  - kind: goroutines\n    steps: [block]\n");
+    r = run("run", type.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(type + ":2:") && r.err().contains("runtime.gomaxprocs"), r.err());
+
+    Path neg = tmp.resolve("neg.yaml");
+    Files.writeString(neg, "duration: -5s\nworkload:\n  - kind: goroutines\n    steps: [block]\n");
+    r = run("run", neg.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(neg + ":1:") && r.err().contains("duration"), r.err());
+
+    Path step = tmp.resolve("step.yaml");
+    Files.writeString(step, "workload:\n  - kind: goroutines\n    steps:\n      - sycall: 1ms\n");
+    r = run("run", step.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(step + ":4:") && r.err().contains("did you mean 'syscall'"), r.err());
+  }
+
+  @Test
+  void missingFileAndBadOptions(@TempDir Path tmp) {
+    Result r = run("run", tmp.resolve("nope.yaml").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("nope.yaml: file not found"), r.err());
+    r = run("run", EXAMPLES.resolve("workload-a-network.yaml").toString(), "--duration", "ten");
+    assertEquals(2, r.code());
+    r = run("frobnicate");
+    assertEquals(2, r.code());
+  }
+
+  @Test
+  void outMustBeAFolder(@TempDir Path tmp) throws IOException {
+    Path file = tmp.resolve("file");
+    Files.writeString(file, "x");
+    Result r = run("run", EXAMPLES.resolve("workload-d-lockosthread.yaml").toString(), "--out", file.toString());
+    assertEquals(2, r.code());
+    assertEquals("x", Files.readString(file));
+  }
+}

@@ -1,0 +1,102 @@
+package dev.gmpsim.protocol.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ScenarioLoaderTest {
+  static final Path EXAMPLES = Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("..", "examples");
+
+  @Test
+  void everyExampleLoads() throws Exception {
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Scenario s = ScenarioLoader.load(f);
+        assertTrue(s.duration() > 0, f.toString());
+        assertTrue(!s.workload().isEmpty(), f.toString());
+      }
+    }
+  }
+
+  @Test
+  void stepsAndDefaults() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        runtime: {gomaxprocs: 2, retake: threshold, retake-threshold: 1us, idle-ms: pool, idle-ms-cap: 3}
+        semaphores: {cgo: 4}
+        workload:
+          - kind: goroutines
+            count: 3
+            steps:
+              - compute: exp(20us)
+              - syscall: {name: read, duration: "lognormal(1ms, 5ms)"}
+              - cgo: 50ms
+              - acquire: cgo
+              - release: cgo
+              - vdso: clock_gettime
+              - lock-os-thread
+              - loop: {count: 2, steps: [net-write, {sleep: 1ms}]}
+              - spawn: [block]
+              - exit
+        """);
+    assertEquals(2, s.runtime().gomaxprocs());
+    assertEquals(RuntimeSpec.Retake.THRESHOLD, s.runtime().retake());
+    assertEquals(1_000L, s.runtime().retakeThreshold());
+    assertEquals(RuntimeSpec.IdleMs.POOL, s.runtime().idleMs());
+    assertEquals(10, s.workload().get(0).steps().size());
+    assertInstanceOf(Step.Syscall.class, s.workload().get(0).steps().get(1));
+    assertEquals("read", ((Step.Syscall) s.workload().get(0).steps().get(1)).name());
+    assertTrue(s.usesCgo());
+    assertEquals(10_000_000_000L, s.duration(), "default duration 10s");
+    assertEquals(10_000, s.runtime().maxThreads());
+  }
+
+  @Test
+  void impossibleValuesNameTheirKeyAndLine() {
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        name: x
+        workload:
+          - kind: goroutines
+            count: 0
+            steps: [block]
+        """));
+    assertEquals(4, e.line());
+    assertEquals("workload[0].count", e.key());
+    assertTrue(e.getMessage().startsWith("t.yaml:4:"), e.getMessage());
+  }
+
+  @Test
+  void unknownSemaphoreAndUnknownDistribution() {
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps: [{acquire: nope}]
+        """));
+    assertTrue(e.getMessage().contains("semaphore 'nope'"), e.getMessage());
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps: [{compute: "gamma(1ms)"}]
+        """));
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("unknown distribution 'gamma'"), e.getMessage());
+  }
+
+  @Test
+  void emptyAndNotYaml() {
+    assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", "  "));
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", "a: [1, 2\n"));
+    assertTrue(e.line() >= 1, e.getMessage());
+  }
+
+  @Test
+  void nearestKeySuggestion() {
+    assertEquals("gomaxprocs", ScenarioLoader.nearest("gomaxproc", java.util.List.of("gomaxprocs", "cgo", "vdso")));
+    assertEquals(null, ScenarioLoader.nearest("zzzzzz", java.util.List.of("gomaxprocs", "cgo")));
+  }
+}
