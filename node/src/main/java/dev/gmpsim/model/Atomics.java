@@ -22,6 +22,8 @@ public final class Atomics {
    */
   long lastpoll;
   boolean haveTemplateThread;
+  /** idlepMask: P i is on the idle list (a P being handed off is not, and can be stolen from). */
+  final boolean[] pIdle;
   boolean mainStarted;
 
   // Owned by Sysmon.
@@ -57,6 +59,7 @@ public final class Atomics {
     pRunnext = new boolean[gomaxprocs];
     pSyscallStart = new long[gomaxprocs];
     pM = new int[gomaxprocs];
+    pIdle = new boolean[gomaxprocs];
   }
 
   int gomaxprocs() {

@@ -475,7 +475,7 @@ public final class P extends SimActor<P.Command> {
     for (; pass < 2; pass++, pos = 0) {
       for (; pos < order.length; pos++) {
         int v = order[pos];
-        if (v == id || atomics.pStatus[v] == _Pidle) {
+        if (v == id || atomics.pIdle[v]) {
           continue;
         }
         boolean has = pass == 0 ? atomics.pRunqLen[v] > 0 : atomics.pRunnext[v] || atomics.pRunqLen[v] > 0;

@@ -133,6 +133,9 @@ public final class Sched extends SimActor<Sched.Command> {
   /** The lock-free words at start-up; set by the run before any actor runs. */
   static void initAtomics(RunContext run, int firstFreeMId) {
     run.atomics.npidle = run.runtime.gomaxprocs() - 1;
+    for (int i = 1; i < run.runtime.gomaxprocs(); i++) {
+      run.atomics.pIdle[i] = true;
+    }
     run.atomics.mcount = firstFreeMId;
     run.atomics.lastpoll = 0;
     run.stats.threads(0, firstFreeMId);
@@ -249,7 +252,7 @@ public final class Sched extends SimActor<Sched.Command> {
       decSpinning();
       // checkRunqsNoP: work may have been queued while we were dropping spinning.
       for (int i = 0; i < gomaxprocs; i++) {
-        if (atomics.pStatus[i] != P._Pidle && !atomics.runqempty(i)) {
+        if (!atomics.pIdle[i] && !atomics.runqempty(i)) {
           int pp = pidleget();
           if (pp >= 0) {
             atomics.nmspinning++;
@@ -444,12 +447,14 @@ public final class Sched extends SimActor<Sched.Command> {
       return -1;
     }
     atomics.npidle--;
+    atomics.pIdle[p] = false;
     return p;
   }
 
   private void pidleput(int p) {
     pidle.push(p);
     atomics.npidle++;
+    atomics.pIdle[p] = true;
   }
 
   private void globrunqput(G g) {

@@ -1,0 +1,52 @@
+/**
+ * The Go runtime's scheduler as Akka Typed actors, in virtual time.
+ *
+ * <h2>Glossary, as in proc.go</h2>
+ *
+ * <ul>
+ *   <li>G: a goroutine. Data ({@link dev.gmpsim.model.G}), moved between run queues, Ms, the
+ *       netpoller and channel wait queues the way the runtime moves a *g.
+ *   <li>M: an OS thread ({@link dev.gmpsim.model.M}). Runs Go code only while it holds a P; can
+ *       be blocked in a syscall or cgo call without one.
+ *   <li>P: the permission to run Go code ({@link dev.gmpsim.model.P}), with its local run queue.
+ *       The P runs schedule()/findRunnable() for the M that holds it.
+ *   <li>{@link dev.gmpsim.model.Sched}: the global sched struct: global run queue, idle P and M
+ *       lists, thread count. Everything proc.go does under sched.lock happens in its handlers.
+ *   <li>{@link dev.gmpsim.model.Sysmon}: the monitor thread that retakes Ps stuck in syscalls and
+ *       preempts long-running Gs. {@link dev.gmpsim.model.Netpoller}: epoll and the timers.
+ *   <li>{@link dev.gmpsim.model.Clock} and its {@link dev.gmpsim.model.EventList}: virtual time.
+ * </ul>
+ *
+ * <h2>What must hold</h2>
+ *
+ * <p>Every message carries the virtual time at which it is handled ({@link
+ * dev.gmpsim.model.Msg#at()}). Actors never message each other directly: what an actor sends goes
+ * into the run's event list, which delivers one message at a time in (time, send order). So only
+ * one actor of a run is ever running, a run is a pure function of (scenario, seed, model version),
+ * and races that the runtime settles with a CAS are settled by the actor that owns the state:
+ * sysmon's retake and a returning M's exitsyscallfast are both messages to the P, and whichever
+ * comes first wins.
+ *
+ * <p>The runtime reads some words without a lock from any thread (sched.npidle, sched.nmspinning,
+ * sched.lastpoll, pp.status, pp.schedtick, run queue lengths). They live in {@link
+ * dev.gmpsim.model.Atomics}, readable by every actor of the run; each is written by the actor that
+ * owns it, or, where proc.go updates it with an atomic add outside sched.lock (nmspinning), by the
+ * actor doing that step. Everything else an actor owns is private to it.
+ *
+ * <p>Every G is in exactly one place ({@link dev.gmpsim.model.G#place}, {@link
+ * dev.gmpsim.model.G#take}); mcount equals the threads alive; a P is held by at most one M. The
+ * run checks these as it goes and ends with outcome {@code invariant-violated} if one breaks.
+ *
+ * <h2>Where the model is simpler than the runtime</h2>
+ *
+ * <ul>
+ *   <li>No garbage collector: no GC workers, no stop-the-world, no gcwaiting.
+ *   <li>Timers live in the netpoller, not on each P: a timer that fires while an M is blocked in
+ *       netpoll is run when that M wakes (at whole milliseconds, like epoll_wait); otherwise the
+ *       G is readied through the global run queue (the runtime puts it on the runnext of the P
+ *       that runs its timers).
+ *   <li>A syscall shorter than sysmon's shortest sleep (20us) cannot be retaken under the real
+ *       rules, so the M runs it without telling its P; the counters still see it.
+ * </ul>
+ */
+package dev.gmpsim.model;
