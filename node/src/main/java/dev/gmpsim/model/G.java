@@ -57,6 +57,9 @@ public final class G {
   /** The M this G is locked to (LockOSThread), or -1. */
   public int lockedm = -1;
   public akka.actor.typed.ActorRef<M.Command> lockedmRef;
+  /** Nesting counts of LockOSThread (m.lockedExt) and the runtime's own lockOSThread (lockedInt). */
+  int lockedExt;
+  int lockedInt;
   /** When it last became runnable, for scheduling latency; -1 if not waiting for a P. */
   public long runnableSince = -1;
   /** Start of the request it is serving, or -1. */

@@ -76,24 +76,31 @@ public final class M extends SimActor<M.Command> {
   private long computeEnd;
   private boolean computing;
 
+  /**
+   * A new M. Its view is made by the caller: the constructor may run on another thread while
+   * the run goes on, so it touches nothing the run shares.
+   */
   public static Behavior<Command> create(RunContext run, int id, boolean template) {
     State s = template ? State.TEMPLATE : State.IDLE;
-    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, id, s)));
+    MView view = run.mview(id);
+    view.state = s.label;
+    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, id, s, view)));
   }
 
   /** m0, the main thread: already in schedule(), about to be handed the main goroutine. */
   static Behavior<Command> createM0(RunContext run) {
-    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING)));
+    MView view = run.mview(0);
+    view.state = State.SCHEDULING.label;
+    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING, view)));
   }
 
-  private M(ActorContext<Command> ctx, RunContext run, int id, State initial) {
+  private M(ActorContext<Command> ctx, RunContext run, int id, State initial, MView view) {
     super(ctx, run);
     this.id = id;
     this.atomics = run.atomics;
     this.stats = run.stats;
-    this.view = run.mview(id);
+    this.view = view;
     this.state = initial;
-    view.state = state.label;
   }
 
   @Override
@@ -333,11 +340,8 @@ public final class M extends SimActor<M.Command> {
         }
       } else if (op instanceof Op.Lock l) {
         lockOSThread(t, g, l.user());
-      } else if (op instanceof Op.Unlock) {
-        g.lockedm = -1;
-        g.lockedmRef = null;
-        lockedg = null;
-        view.lockedg = -1;
+      } else if (op instanceof Op.Unlock u) {
+        unlockOSThread(g, u.user());
       } else if (op instanceof Op.Spawn s) {
         t += run.cost.newproc();
         G child = run.newG(false, s.program());
@@ -432,10 +436,34 @@ public final class M extends SimActor<M.Command> {
     if (user && !atomics.haveTemplateThread) {
       send(run.sched, new Sched.StartTemplateThread(t));
     }
+    if (user) {
+      g.lockedExt++;
+    } else {
+      g.lockedInt++;
+    }
     g.lockedm = id;
     g.lockedmRef = getContext().getSelf();
     lockedg = g;
     view.lockedg = g.id;
+  }
+
+  /** The thread is released only when every LockOSThread has been matched (dounlockOSThread). */
+  private void unlockOSThread(G g, boolean user) {
+    if (user) {
+      if (g.lockedExt == 0) {
+        return; // UnlockOSThread without a lock is a no-op
+      }
+      g.lockedExt--;
+    } else if (g.lockedInt > 0) {
+      g.lockedInt--;
+    }
+    if (g.lockedExt != 0 || g.lockedInt != 0) {
+      return;
+    }
+    g.lockedm = -1;
+    g.lockedmRef = null;
+    lockedg = null;
+    view.lockedg = -1;
   }
 
   /** ready(gp): runqput on our P with next=true, then wakep. */

@@ -96,7 +96,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     g.place(G.Where.NETPOLL_READY, run.stats);
     ready.addLast(g);
     if (blocked != null) {
-      wakePoller();
+      wakePoller(run.cost.futexWake());
     }
     return this;
   }
@@ -107,10 +107,12 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     timerWhens.merge(a.when(), 1, Integer::sum);
     a.g().place(G.Where.TIMER, run.stats);
     send(getContext().getSelf(), new TimerFire(a.when(), a.g()));
-    // wakeNetPoller: make sure some M will wait for this timer.
-    if (blocked != null) {
-      if (atomics.pollUntil == 0 || atomics.pollUntil > a.when()) {
-        wakePoller(); // netpollBreak
+    // wakeNetPoller: make sure some M will wait for this timer. While sched.lastpoll == 0 an M
+    // is in netpoll (or already woken and on its way back, when there is nothing to break): it
+    // will see the timer, so proc.go only breaks its wait and never calls wakep then.
+    if (atomics.lastpoll == Atomics.POLLING) {
+      if (blocked != null && (atomics.pollUntil == 0 || atomics.pollUntil > a.when())) {
+        wakePoller(run.cost.futexWake()); // netpollBreak
       }
     } else if (atomics.npidle > 0 && atomics.nmspinning == 0) {
       send(run.sched, new Sched.WakeP(now));
@@ -148,7 +150,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   private Behavior<Command> onBlockingPoll(BlockingPoll b) {
     blocked = new Poller(b.m(), b.mid(), b.wasSpinning());
     if (!ready.isEmpty()) {
-      wakePoller();
+      wakePoller(0); // epoll_wait returns at once: the M never slept
       return this;
     }
     long until = timerWhens.isEmpty() ? 0 : timerWhens.firstKey();
@@ -165,17 +167,17 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
 
   private Behavior<Command> onPollTimeout(PollTimeout t) {
     if (blocked != null && t.token() == pollToken) {
-      wakePoller();
+      wakePoller(run.cost.futexWake());
     }
     return this;
   }
 
-  private void wakePoller() {
+  private void wakePoller(long latency) {
     Poller p = blocked;
     blocked = null;
     pollToken++;
     atomics.pollUntil = 0;
-    send(run.sched, new Sched.NetpollReturned(now + run.cost.futexWake(), p.m(), p.mid(), drain(), p.wasSpinning()));
+    send(run.sched, new Sched.NetpollReturned(now + latency, p.m(), p.mid(), drain(), p.wasSpinning()));
   }
 
   /**

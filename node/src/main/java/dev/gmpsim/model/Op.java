@@ -34,7 +34,8 @@ public sealed interface Op {
    */
   record Lock(boolean user) implements Op {}
 
-  record Unlock() implements Op {}
+  /** UnlockOSThread ({@code user}) or the runtime's internal unlockOSThread; calls nest. */
+  record Unlock(boolean user) implements Op {}
 
   /** newproc; the child inherits the request start when {@code carriesRequest}. */
   record Spawn(Op[] program, boolean carriesRequest) implements Op {}

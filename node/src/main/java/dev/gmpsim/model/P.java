@@ -131,7 +131,8 @@ public final class P extends SimActor<P.Command> {
     this.id = id;
     this.atomics = run.atomics;
     this.status = _Pidle;
-    publish();
+    // No publish() here: a constructor may run on another thread while the run goes on, and the
+    // lock-free words already start as an idle P's.
   }
 
   @Override

@@ -48,7 +48,7 @@ final class Programs {
     // ... and package os's init sets finalizers on stdin/out/err, which starts the finalizer G.
     main.add(spawn(new Op.Block("finalizer wait")));
     // ... and unlocks before main.main.
-    main.add(new Op.Unlock());
+    main.add(new Op.Unlock(false));
     for (Group g : sc.workload()) {
       main.add(new Op.Spawn(launcher(g), false));
     }
@@ -123,7 +123,7 @@ final class Programs {
     } else if (s instanceof Step.LockOSThread) {
       return new Op.Lock(true);
     } else if (s instanceof Step.UnlockOSThread) {
-      return new Op.Unlock();
+      return new Op.Unlock(true);
     } else if (s instanceof Step.Spawn sp) {
       return new Op.Spawn(compile(sp.program()), false);
     } else if (s instanceof Step.Loop l) {

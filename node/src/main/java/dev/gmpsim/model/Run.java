@@ -42,6 +42,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
     super(ctx);
     this.replyTo = replyTo;
     Scenario sc = options.durationNs() > 0 ? scenario.withDuration(options.durationNs()) : scenario;
+    sc = sc.withSeed(options.seed());
     this.endTime = sc.duration();
     long sample = options.sampleNs() > 0 ? options.sampleNs()
         : options.schedtraceNs() > 0 ? options.schedtraceNs()

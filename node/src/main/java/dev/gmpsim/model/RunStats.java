@@ -209,6 +209,7 @@ public final class RunStats {
   void sampleUntil(long t, boolean last) {
     if (atWarmup == null && (t > warmup || (last && t >= warmup)) && warmup > 0) {
       atWarmup = counters.clone();
+      syscallTable.clear();
       schedLatency.reset();
       requestLatency.reset();
       threadsPeak = threadsNow;

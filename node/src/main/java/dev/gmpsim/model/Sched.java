@@ -111,6 +111,8 @@ public final class Sched extends SimActor<Sched.Command> {
   private final ArrayDeque<Idle> midle = new ArrayDeque<>();
   private final int gomaxprocs;
   private final int maxmcount;
+  /** Extra Ms (cgo) that checkmcount leaves out of the limit: from Go 1.21 (go.dev/issue/60004). */
+  private final int extraMsExempt;
   private int mnext;
   private int nmfreed;
 
@@ -123,6 +125,8 @@ public final class Sched extends SimActor<Sched.Command> {
     this.atomics = run.atomics;
     this.gomaxprocs = run.runtime.gomaxprocs();
     this.maxmcount = run.runtime.maxThreads();
+    boolean cgo = run.runtime.cgo() || run.scenario.usesCgo();
+    this.extraMsExempt = cgo && run.runtime.goMinor() >= 21 ? 1 : 0;
     this.mnext = firstFreeMId;
     // procresize: every P but P0 starts idle, pidleget hands out P1 first.
     for (int i = gomaxprocs - 1; i >= 1; i--) {
@@ -405,7 +409,7 @@ public final class Sched extends SimActor<Sched.Command> {
 
   /** newm: a new OS thread (clone). Over the thread limit the program dies. */
   private void newm(int pp, boolean spinning, boolean template) {
-    if (mnext - nmfreed + 1 > maxmcount) {
+    if (mnext - nmfreed - extraMsExempt + 1 > maxmcount) {
       run.events.halt("fatal: runtime: program exceeds " + maxmcount + "-thread limit");
       return;
     }
