@@ -125,4 +125,35 @@ class PreemptionTest {
     // It started computing at 150ns for 50ms.
     assertEquals(50_000_150 - 11_220_000, g.pendingCompute);
   }
+
+  @Test
+  void withSysmonAt20usThePreemptionComes10msAfterTheFirstSighting() {
+    // P1 (a stub) sits in a syscall with work queued and its retakes "win", so sysmon never
+    // backs off: its rounds stay 20us apart and the 10ms shows exactly.
+    ModelHarness h = new ModelHarness(kit, ModelHarness.exact(2, ""), 10_050_000, 0).withClock();
+    TestProbe<Msg> ms = kit.createTestProbe(Msg.class);
+    TestProbe<Msg> p1s = kit.createTestProbe(Msg.class);
+    ActorRef<M.Command> m0 = h.stub(ms, "m0");
+    ActorRef<P.Command> p0 = h.realP(0);
+    h.realSysmon();
+    h.run.allp.set(1, h.retakeAnsweringP(p1s, "p1", 1));
+    Atomics a = h.run.atomics;
+    a.npidle = 0;
+    a.pStatus[1] = P._Psyscall;
+    a.pRunqLen[1] = 1;
+    G g = h.g(new Op.Block("x"));
+    h.at(p0, new P.Acquire(0, m0, 0, false, g, false, null));
+    h.at(h.run.sysmon, Sysmon.firstTick(h.run)).start();
+    assertEquals("ok", h.awaitEnd().outcome());
+
+    // First seen at 20us: preempted at 10.02ms, and again every round while it keeps running.
+    assertEquals(
+        List.of(
+            new M.Execute(150, g, p0, 0, 1),
+            new M.Preempt(10_020_000, 1),
+            new M.Preempt(10_040_000, 1)),
+        ModelHarness.drain(ms));
+    assertEquals(501, ModelHarness.only(ModelHarness.drain(p1s), P.Retake.class).size(),
+        "sysmon asked P1 at every round from 40us to 10.04ms");
+  }
 }

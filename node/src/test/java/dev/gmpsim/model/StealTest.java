@@ -140,7 +140,8 @@ class StealTest {
   }
 
   @Test
-  void anIdlePIsNotRobbed() {
+  void aPOnTheIdleListIsNotRobbed() {
+    // stealWork skips Ps in idlepMask, whatever their queues hold.
     Setup s = new Setup(3, true);
     List<Msg> toM0 = s.run();
     assertEquals(List.of(), toM0);
@@ -191,5 +192,35 @@ class StealTest {
     assertEquals(new M.Execute(610_150, global.get(0), p0, 0, 62), ex.get(61));
     assertEquals(2, h.run.atomics.runqsize);
     assertEquals(10, h.run.atomics.pRunqLen[0]);
+  }
+
+  @Test
+  void runqgrabGivesRunnextOnlyToARequestOfTheLastPass() {
+    // The grab itself, asked directly: P1 has only runnext; the thief P0 is a stub.
+    ModelHarness h = new ModelHarness(kit, ModelHarness.exact(2, ""), 1_000_000, 0).withClock();
+    TestProbe<Msg> p0s = kit.createTestProbe(Msg.class);
+    TestProbe<Msg> m1s = kit.createTestProbe(Msg.class);
+    h.run.allp.set(0, h.stub(p0s, "p0"));
+    ActorRef<P.Command> p1 = h.realP(1);
+    h.run.atomics.pIdle[1] = false;
+    G next = h.g(new Op.Block("next"));
+    int[] order = {1, 0};
+    h.at(p1, new P.Acquire(0, h.stub(m1s, "m1"), 1, false, h.g(new Op.Block("v")), false, null));
+    h.at(p1, new P.RunqPut(100, next, true));
+    h.at(p1, new P.StealRequest(1_000, 0, false, order, 0, 0));
+    h.at(p1, new P.StealRequest(2_000, 0, true, order, 0, 1));
+    h.start();
+    assertEquals("ok", h.awaitEnd().outcome());
+
+    List<P.Stolen> got = ModelHarness.only(ModelHarness.drain(p0s), P.Stolen.class);
+    assertEquals(2, got.size());
+    assertEquals(1_050, got.get(0).at());
+    assertEquals(null, got.get(0).gs(), "runqsteal without stealRunNextG finds nothing");
+    assertEquals(0, got.get(0).pass());
+    assertEquals(2_050, got.get(1).at());
+    assertEquals(List.of(next), List.of(got.get(1).gs()));
+    assertEquals(1, got.get(1).pass());
+    assertFalse(h.run.atomics.pRunnext[1]);
+    assertEquals(1, h.run.stats.counter(Counter.STEALS));
   }
 }

@@ -36,12 +36,14 @@ class SysmonDelayTest {
   }
 
   /** A harness with a real sysmon and a stub P0 in a syscall with queued work. */
-  private static ModelHarness stuckSyscall(TestProbe<Msg> ps, long end, java.util.function.LongPredicate retakenAt) {
+  private static ModelHarness stuckSyscall(
+      TestProbe<Msg> ps, long end, java.util.function.LongPredicate retakenAt) {
     ModelHarness h = new ModelHarness(kit, ModelHarness.exact(1, ""), end, 0).withClock();
     h.realSysmon();
     ActorRef<P.Command> p0 =
         h.stub(ps, "p0", m -> m instanceof P.Retake r
-            ? List.of(ModelHarness.out(h.run.sysmon, new Sysmon.RetakeResult(r.at(), retakenAt.test(r.at()) ? 1 : 0)))
+            ? List.of(ModelHarness.out(
+                h.run.sysmon, new Sysmon.RetakeResult(r.at(), retakenAt.test(r.at()) ? 1 : 0)))
             : List.of());
     h.run.allp.set(0, p0);
     Atomics a = h.run.atomics;
