@@ -26,6 +26,14 @@ public final class Atomics {
   final boolean[] pIdle;
   boolean mainStarted;
 
+  /**
+   * wakep's lock-free check, which differs by version: Go 1.19/1.20 first look for an idle P,
+   * Go 1.21+ only for a spinning M (and set needspinning under the lock when no P is idle).
+   */
+  boolean wakepWorthTrying(int goMinor) {
+    return nmspinning == 0 && (goMinor >= 21 || npidle > 0);
+  }
+
   // Owned by Sysmon.
   boolean sysmonwait;
 
@@ -35,6 +43,8 @@ public final class Atomics {
   int timers;
   /** When the M blocked in netpoll will wake up by itself (0: no timeout or no poller). */
   long pollUntil;
+  /** When the earliest timer fires (timeSleepUntil), or Long.MAX_VALUE with no timers. */
+  long nextTimer = Long.MAX_VALUE;
 
   // Owned by P i.
   final int[] pStatus;

@@ -476,7 +476,7 @@ public final class M extends SimActor<M.Command> {
 
   /** wakep's lock-free pre-check; Sched repeats it under its lock. */
   private void wakep(long t) {
-    if (atomics.npidle > 0 && atomics.nmspinning == 0) {
+    if (atomics.wakepWorthTrying(run.runtime.goMinor())) {
       send(run.sched, new Sched.WakeP(t));
     }
   }

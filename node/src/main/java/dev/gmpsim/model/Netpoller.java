@@ -105,6 +105,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     atomics.netpollInited = true;
     atomics.timers++;
     timerWhens.merge(a.when(), 1, Integer::sum);
+    atomics.nextTimer = timerWhens.firstKey();
     a.g().place(G.Where.TIMER, run.stats);
     send(getContext().getSelf(), new TimerFire(a.when(), a.g()));
     // wakeNetPoller: make sure some M will wait for this timer. While sched.lastpoll == 0 an M
@@ -114,7 +115,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       if (blocked != null && (atomics.pollUntil == 0 || atomics.pollUntil > a.when())) {
         wakePoller(run.cost.futexWake()); // netpollBreak
       }
-    } else if (atomics.npidle > 0 && atomics.nmspinning == 0) {
+    } else if (atomics.wakepWorthTrying(run.runtime.goMinor())) {
       send(run.sched, new Sched.WakeP(now));
     }
     return this;
@@ -123,6 +124,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   private Behavior<Command> onTimerFire(TimerFire t) {
     atomics.timers--;
     timerWhens.computeIfPresent(now, (k, n) -> n == 1 ? null : n - 1);
+    atomics.nextTimer = timerWhens.isEmpty() ? Long.MAX_VALUE : timerWhens.firstKey();
     G g = t.g();
     g.take(G.Where.TIMER, run.stats);
     g.lastReady = now;

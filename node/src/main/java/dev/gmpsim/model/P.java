@@ -260,9 +260,14 @@ public final class P extends SimActor<P.Command> {
   }
 
   private Behavior<Command> onStealRequest(StealRequest s) {
+    boolean runnextOnly = runq.isEmpty();
     G[] grabbed = runqgrab(s.runnext());
     ActorRef<Command> thief = run.allp.get(s.thief());
     long at = now + run.cost.steal();
+    if (grabbed != null && runnextOnly && status == _Prunning) {
+      // runqgrab sleeps 3us before taking runnext from a running P, which is about to run it.
+      at += 3_000;
+    }
     if (grabbed == null) {
       send(thief, new Stolen(at, null, s.order(), s.pos(), s.pass()));
     } else {
@@ -396,6 +401,16 @@ public final class P extends SimActor<P.Command> {
         atomics.nmspinning++;
         run.mview(holderId).spinning = true;
       }
+      phase = Phase.STEAL;
+      steal(stealOrder(), 0, 0);
+      return;
+    }
+    // Go 1.21+: a wakep found no idle P and asked for a spinning M; become it and look again.
+    if (run.runtime.goMinor() >= 21 && atomics.needspinning) {
+      atomics.needspinning = false;
+      holderSpinning = true;
+      atomics.nmspinning++;
+      run.mview(holderId).spinning = true;
       phase = Phase.STEAL;
       steal(stealOrder(), 0, 0);
       return;

@@ -362,7 +362,7 @@ public final class Sched extends SimActor<Sched.Command> {
   // The helpers below are proc.go's functions of the same names.
 
   private void wakep() {
-    if (atomics.npidle == 0 || atomics.nmspinning != 0) {
+    if (!atomics.wakepWorthTrying(run.runtime.goMinor())) {
       return;
     }
     atomics.nmspinning = 1;

@@ -92,11 +92,15 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
       round();
       return this;
     }
-    if (!schedtraceOn && atomics.npidle == gomaxprocs) {
+    // Every P idle: sleep on sysmonwait until the next timer (at most forcegcperiod/2), unless
+    // a timer is already due.
+    long next = atomics.nextTimer;
+    if (!schedtraceOn && atomics.npidle == gomaxprocs && next > now) {
       waiting = true;
       atomics.sysmonwait = true;
       run.stats.count(Counter.SYSMON_WAITS);
-      send(getContext().getSelf(), new Tick(now + MAX_WAIT_NS, ++token));
+      long sleep = Math.min(MAX_WAIT_NS, next - now);
+      send(getContext().getSelf(), new Tick(now + sleep, ++token));
       return this;
     }
     round();

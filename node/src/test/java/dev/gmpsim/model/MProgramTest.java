@@ -368,7 +368,7 @@ class MProgramTest {
   @CsvSource({"2, 0, true", "1, 0, false", "2, 1, false"})
   void spawnPutsTheChildInRunnextAndWakesAPOnlyIfOneIsIdleAndNoMSpins(
       int procs, int spinning, boolean wakes) {
-    Rig r = new Rig(ZeroCosts.scenario(procs, "newproc: 300ns"));
+    Rig r = new Rig(ZeroCosts.scenario(procs, List.of("go-version: \"1.19\""), "newproc: 300ns"));
     r.h.run.atomics.nmspinning = spinning;
     G g = r.h.g(new Op.Spawn(new Op[] {new Op.Block("child")}, false), new Op.Block("parent"));
     r.run(g, 1_000).finishOk();
@@ -392,7 +392,7 @@ class MProgramTest {
 
   @Test
   void aSemaphoreAcquireParksWhenFullAndTheReleaseReadiesTheWaiter() {
-    Rig r = new Rig(ZeroCosts.scenario(2, "gopark: 100ns"));
+    Rig r = new Rig(ZeroCosts.scenario(2, List.of("go-version: \"1.19\""), "gopark: 100ns"));
     r.h.run.atomics.npidle = 0;
     Chan sem = new Chan("sem", 1);
     r.h.run.chans.add(sem);
