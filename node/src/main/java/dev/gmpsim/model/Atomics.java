@@ -40,6 +40,8 @@ public final class Atomics {
   // Owned by Netpoller.
   boolean netpollInited;
   int netpollWaiters;
+  /** Goroutines epoll would return right now (ready descriptors and expired timers). */
+  int netpollReady;
   int timers;
   /** When the M blocked in netpoll will wake up by itself (0: no timeout or no poller). */
   long pollUntil;

@@ -95,6 +95,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     g.lastReady = now;
     g.place(G.Where.NETPOLL_READY, run.stats);
     ready.addLast(g);
+    atomics.netpollReady = ready.size();
     if (blocked != null) {
       wakePoller(run.cost.futexWake());
     }
@@ -132,6 +133,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       // epoll does not see timers: the blocked M runs this one when its wait times out.
       g.place(G.Where.NETPOLL_READY, run.stats);
       ready.addLast(g);
+      atomics.netpollReady = ready.size();
     } else {
       // A running P would run this timer at its next schedule(); ready it through Sched.
       send(run.sched, new Sched.Ready(now, g));
@@ -199,6 +201,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       g.fromFd = false;
       out[i] = g;
     }
+    atomics.netpollReady = 0;
     return out;
   }
 }

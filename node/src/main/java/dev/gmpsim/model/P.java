@@ -384,10 +384,13 @@ public final class P extends SimActor<P.Command> {
 
   private void netpoll() {
     if (atomics.netpollInited && atomics.netpollWaiters > 0 && atomics.lastpoll != Atomics.POLLING) {
-      phase = Phase.NETPOLL;
       run.stats.count(Counter.NETPOLL_NONBLOCKING);
-      send(run.netpoller, new Netpoller.Poll(now + run.cost.schedule(), id));
-      return;
+      // A poll that finds nothing changes nothing in the netpoller: no need to ask it.
+      if (atomics.netpollReady > 0) {
+        phase = Phase.NETPOLL;
+        send(run.netpoller, new Netpoller.Poll(now + run.cost.schedule(), id));
+        return;
+      }
     }
     spinOrRelease();
   }
