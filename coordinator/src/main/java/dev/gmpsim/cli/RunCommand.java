@@ -58,7 +58,10 @@ final class RunCommand implements Callable<Integer> {
     }
     long s = seed != null ? seed : scenario.seed();
     scenario = scenario.withSeed(s);
-    long traceEvery = schedtrace != null ? schedtrace : scheddetail ? 1_000_000_000L : 0L;
+    long traceEvery =
+        schedtrace != null ? schedtrace
+            : scenario.schedtrace() != null ? scenario.schedtrace()
+            : scheddetail ? 1_000_000_000L : 0L;
     if (traceEvery == 0 && schedtrace != null) {
       throw new UserError("--schedtrace must be positive");
     }

@@ -8,6 +8,8 @@ public enum Counter {
   EXITSYSCALL_SLOW,
   SYSCALLS,
   CGO_CALLS,
+  /** Virtual time spent in cgocall's own overhead, on top of the C functions. */
+  CGO_OVERHEAD_NS,
   VDSO_CALLS,
   PREEMPTIONS,
   STEALS,

@@ -275,7 +275,9 @@ public final class M extends SimActor<M.Command> {
       } else if (op instanceof Op.Cgo c) {
         stats.count(Counter.CGO_CALLS);
         long d = c.duration().sample(run.rng);
-        t += run.cost.cgoCall();
+        long overhead = run.cost.cgoCall();
+        t += overhead;
+        stats.count(Counter.CGO_OVERHEAD_NS, overhead);
         if (canRunInline(t, d)) {
           t = quickSyscall(t, "cgo", d);
         } else {

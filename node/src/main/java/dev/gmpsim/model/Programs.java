@@ -134,8 +134,28 @@ final class Programs {
       return new Op.Block("select (no cases)");
     } else if (s instanceof Step.Exit) {
       return new Op.Exit();
+    } else if (s instanceof Step.FileRead f) {
+      return new Op.Loop(1, fileRead(f));
+    } else if (s instanceof Step.Call c) {
+      // A named step list is inlined where it is called (the loader rejects cycles).
+      return new Op.Loop(1, compile(run.scenario.steps().get(c.name())));
     }
     throw new IllegalStateException("unknown step " + s);
+  }
+
+  /** os.ReadFile as the syscalls it makes on Linux. */
+  private static Op[] fileRead(Step.FileRead f) {
+    List<Op> ops = new ArrayList<>();
+    ops.add(new Op.Syscall("openat", f.open(), false));
+    ops.add(new Op.Syscall("fstat", Dist.constant(1_000), false));
+    Dist read = f.cacheHit() >= 1 ? f.hot() : new Dist.Mix(f.cacheHit(), f.hot(), f.cold());
+    if (f.dataReads() > 0) {
+      ops.add(new Op.Loop((int) Math.min(Integer.MAX_VALUE, f.dataReads()),
+          new Op[] {new Op.Syscall("read", read, false)}));
+    }
+    ops.add(new Op.Syscall("read", Dist.constant(1_000), false)); // EOF
+    ops.add(new Op.Syscall("close", f.close(), false));
+    return ops.toArray(Op[]::new);
   }
 
   private int chan(String name, int capacity) {

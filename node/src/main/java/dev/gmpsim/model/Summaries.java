@@ -38,6 +38,7 @@ final class Summaries {
                 s.counter(Counter.EXITSYSCALL_FAST), s.counter(Counter.EXITSYSCALL_SLOW)),
             s.counter(Counter.SYSCALLS),
             s.counter(Counter.CGO_CALLS),
+            s.counter(Counter.CGO_OVERHEAD_NS),
             s.counter(Counter.VDSO_CALLS),
             round(Math.min(1.0, util)),
             percentiles(s.schedLatency),

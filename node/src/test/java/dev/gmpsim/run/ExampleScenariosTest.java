@@ -161,13 +161,7 @@ class ExampleScenariosTest {
   @Test
   void workloadEWithAnIdleMPoolShrinksAfterTheBurst() {
     Scenario e = example("workload-e-bursty.yaml");
-    RuntimeSpec rt = e.runtime();
-    RuntimeSpec pool =
-        new RuntimeSpec(rt.gomaxprocs(), rt.goVersion(), rt.cgo(), rt.retake(), rt.retakeThreshold(),
-            RuntimeSpec.IdleMs.POOL, 2, rt.maxThreads(), rt.vdso(), rt.costs());
-    Scenario p =
-        new Scenario(e.name(), e.description(), pool, e.duration(), e.warmup(), e.seed(),
-            e.semaphores(), e.workload());
+    Scenario p = e.withRuntime(e.runtime().withIdleMs(RuntimeSpec.IdleMs.POOL, 2));
     RunSummary s = run(p);
     assertEquals("ok", s.outcome(), describe(s));
     assertTrue(s.threads().fin() < s.threads().peak(), "the text's pool lets idle Ms exit: " + describe(s));

@@ -24,6 +24,7 @@ public record RunSummary(
     Exitsyscall exitsyscall,
     long syscalls,
     long cgoCalls,
+    long cgoOverheadNs,
     long vdsoCalls,
     double pUtilization,
     Percentiles schedLatencyNs,

@@ -23,6 +23,8 @@ public record Group(
     Kind kind,
     Integer count,
     String rate,
+    Arrival arrival,
+    List<RatePoint> rateSchedule,
     Bursts bursts,
     Dist think,
     List<Step> steps,
@@ -41,6 +43,42 @@ public record Group(
     @JsonValue
     public String yaml() {
       return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How arrivals are spaced: a Poisson process (default) or evenly. */
+  public enum Arrival {
+    POISSON,
+    CONSTANT;
+
+    @JsonCreator
+    public static Arrival of(String s) {
+      return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** From {@code at} on, arrivals come at {@code rate} (until the next point). */
+  public record RatePoint(@JsonDeserialize(using = NanosDeserializer.class) Long at, String rate) {
+    public RatePoint {
+      FieldException.require(at != null && at >= 0, "at", "a rate-schedule point needs at: >= 0");
+      FieldException.require(rate != null, "rate", "a rate-schedule point needs a rate");
+      try {
+        FieldException.require(Nanos.parseRate(rate) >= 0, "rate", "rate cannot be negative");
+      } catch (IllegalArgumentException e) {
+        if (e instanceof FieldException) {
+          throw e;
+        }
+        throw new FieldException("rate", e.getMessage());
+      }
+    }
+
+    public double perSecond() {
+      return Nanos.parseRate(rate);
     }
   }
 
@@ -64,15 +102,31 @@ public record Group(
     steps = List.copyOf(steps);
     start = start == null ? 0L : start;
     FieldException.require(start >= 0, "start", "start cannot be negative");
+    arrival = arrival == null ? Arrival.POISSON : arrival;
     if (kind == Kind.ARRIVALS) {
-      FieldException.require(rate != null, "rate", "arrivals need a rate such as 1000/s");
-      double r;
-      try {
-        r = Nanos.parseRate(rate);
-      } catch (IllegalArgumentException e) {
-        throw new FieldException("rate", e.getMessage());
+      FieldException.require(
+          rate != null || rateSchedule != null, "rate", "arrivals need a rate such as 1000/s, or a rate-schedule");
+      FieldException.require(
+          rate == null || rateSchedule == null, "rate-schedule", "give either rate or rate-schedule, not both");
+      FieldException.require(
+          bursts == null || rateSchedule == null, "bursts", "bursts and rate-schedule do not go together");
+      if (rate != null) {
+        double r;
+        try {
+          r = Nanos.parseRate(rate);
+        } catch (IllegalArgumentException e) {
+          throw new FieldException("rate", e.getMessage());
+        }
+        FieldException.require(r > 0, "rate", "rate must be positive");
+      } else {
+        FieldException.require(!rateSchedule.isEmpty(), "rate-schedule", "rate-schedule needs at least one point");
+        rateSchedule = List.copyOf(rateSchedule);
+        for (int i = 1; i < rateSchedule.size(); i++) {
+          FieldException.require(
+              rateSchedule.get(i).at() > rateSchedule.get(i - 1).at(), "rate-schedule",
+              "rate-schedule points must be in increasing time order");
+        }
       }
-      FieldException.require(r > 0, "rate", "rate must be positive");
     }
     if (kind == Kind.CONNECTIONS) {
       think = think == null ? Dist.constant(0) : think;

@@ -11,6 +11,8 @@ import java.util.Locale;
  */
 public record RuntimeSpec(
     Integer gomaxprocs,
+    Integer cpus,
+    Double cpuLimit,
     String goVersion,
     Boolean cgo,
     Retake retake,
@@ -58,17 +60,23 @@ public record RuntimeSpec(
   }
 
   public static final RuntimeSpec DEFAULTS =
-      new RuntimeSpec(null, null, null, null, null, null, null, null, null, null);
+      new RuntimeSpec(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RuntimeSpec {
-    gomaxprocs = gomaxprocs == null ? 4 : gomaxprocs;
-    FieldException.require(
-        gomaxprocs >= 1 && gomaxprocs <= 1024, "gomaxprocs", "gomaxprocs must be 1..1024, got %d",
-        gomaxprocs);
     goVersion = goVersion == null ? "1.22" : goVersion;
     FieldException.require(
         goVersion.matches("1\\.(19|2[0-5])"), "go-version",
         "go-version must be 1.19 to 1.25 (the runtimes with _Psyscall), got %s", goVersion);
+    cpus = cpus == null ? 4 : cpus;
+    FieldException.require(cpus >= 1 && cpus <= 1024, "cpus", "cpus must be 1..1024, got %d", cpus);
+    FieldException.require(
+        cpuLimit == null || cpuLimit > 0, "cpu-limit", "cpu-limit must be positive (cores, e.g. 1.5)");
+    if (gomaxprocs == null) {
+      gomaxprocs = defaultGomaxprocs(cpus, cpuLimit, Integer.parseInt(goVersion.substring(2)));
+    }
+    FieldException.require(
+        gomaxprocs >= 1 && gomaxprocs <= 1024, "gomaxprocs", "gomaxprocs must be 1..1024, got %d",
+        gomaxprocs);
     cgo = cgo != null && cgo;
     retake = retake == null ? Retake.GO : retake;
     retakeThreshold = retakeThreshold == null ? 10_000L : retakeThreshold;
@@ -82,6 +90,31 @@ public record RuntimeSpec(
         maxThreads);
     vdso = vdso == null || vdso;
     costs = costs == null ? CostTable.DEFAULTS : costs;
+  }
+
+  /**
+   * GOMAXPROCS when the scenario does not set it (no GOMAXPROCS variable): the CPUs the process
+   * may use, and from Go 1.25 also the container's CPU limit rounded up, but at least 2
+   * (runtime.defaultGOMAXPROCS). Earlier versions ignore the limit.
+   */
+  static int defaultGomaxprocs(int cpus, Double cpuLimit, int goMinor) {
+    if (cpuLimit == null || goMinor < 25) {
+      return cpus;
+    }
+    int limit = (int) Math.max(Math.ceil(cpuLimit), 2);
+    return Math.min(cpus, limit);
+  }
+
+  /** The same runtime with another idle-M policy. */
+  public RuntimeSpec withIdleMs(IdleMs policy, int cap) {
+    return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, policy, cap,
+        maxThreads, vdso, costs);
+  }
+
+  /** The same runtime with another retake rule. */
+  public RuntimeSpec withRetake(Retake rule, long threshold) {
+    return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, rule, threshold, idleMs, idleMsCap,
+        maxThreads, vdso, costs);
   }
 
   /** The minor version, e.g. 22 for "1.22". */

@@ -13,11 +13,14 @@ import java.util.TreeMap;
 public record Scenario(
     String name,
     String description,
+    List<String> include,
     RuntimeSpec runtime,
     @JsonDeserialize(using = NanosDeserializer.class) Long duration,
     @JsonDeserialize(using = NanosDeserializer.class) Long warmup,
     Long seed,
+    @JsonDeserialize(using = NanosDeserializer.class) Long schedtrace,
     Map<String, Integer> semaphores,
+    Map<String, List<Step>> steps,
     List<Group> workload) {
 
   public Scenario {
@@ -30,6 +33,9 @@ public record Scenario(
     FieldException.require(
         warmup >= 0 && warmup < duration, "warmup", "warmup must be >= 0 and shorter than duration");
     seed = seed == null ? 1L : seed;
+    include = include == null ? List.of() : List.copyOf(include);
+    FieldException.require(schedtrace == null || schedtrace > 0, "schedtrace", "schedtrace must be positive");
+    steps = steps == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(steps));
     semaphores = semaphores == null ? Map.of() : new TreeMap<>(semaphores);
     for (Map.Entry<String, Integer> e : semaphores.entrySet()) {
       FieldException.require(
@@ -39,33 +45,66 @@ public record Scenario(
     FieldException.require(
         workload != null && !workload.isEmpty(), "workload", "a scenario needs a workload");
     workload = List.copyOf(workload);
-    for (Group g : workload) {
-      checkSemaphores(g.steps(), semaphores, g.name());
+  }
+
+  /** A problem found by {@link #problems()}: the key path it is at, and what is wrong. */
+  public record Problem(String path, String message) {}
+
+  /**
+   * Cross-references the constructor cannot check because included files add to them: every
+   * semaphore used is declared, every {@code call} names a step list, and no step list calls
+   * itself.
+   */
+  public List<Problem> problems() {
+    List<Problem> out = new ArrayList<>();
+    for (Map.Entry<String, List<Step>> e : steps.entrySet()) {
+      check(e.getValue(), "steps." + e.getKey(), out, new java.util.ArrayDeque<>(List.of(e.getKey())));
+    }
+    for (int i = 0; i < workload.size(); i++) {
+      check(workload.get(i).steps(), "workload[" + i + "].steps", out, new java.util.ArrayDeque<>());
+    }
+    return out;
+  }
+
+  private void check(List<Step> list, String path, List<Problem> out, java.util.Deque<String> calling) {
+    for (int i = 0; i < list.size(); i++) {
+      Step s = list.get(i);
+      String at = path + "[" + i + "]";
+      String sem = s instanceof Step.Acquire a ? a.semaphore() : s instanceof Step.Release r ? r.semaphore() : null;
+      if (sem != null && !semaphores.containsKey(sem)) {
+        out.add(new Problem(at, "semaphore '" + sem + "' is not declared under semaphores"));
+      } else if (s instanceof Step.Loop l) {
+        check(l.steps(), at + ".loop.steps", out, calling);
+      } else if (s instanceof Step.Spawn sp) {
+        check(sp.program(), at + ".spawn", out, calling);
+      } else if (s instanceof Step.Call c) {
+        if (!steps.containsKey(c.name())) {
+          out.add(new Problem(at, "no step list named '" + c.name() + "' under steps"));
+        } else if (calling.contains(c.name())) {
+          out.add(new Problem(at, "step list '" + c.name() + "' calls itself"));
+        } else {
+          calling.push(c.name());
+          check(steps.get(c.name()), at, out, calling);
+          calling.pop();
+        }
+      }
     }
   }
 
-  private static void checkSemaphores(List<Step> steps, Map<String, Integer> sems, String group) {
-    for (Step s : steps) {
-      String name = null;
-      if (s instanceof Step.Acquire a) {
-        name = a.semaphore();
-      } else if (s instanceof Step.Release r) {
-        name = r.semaphore();
-      } else if (s instanceof Step.Loop l) {
-        checkSemaphores(l.steps(), sems, group);
-      } else if (s instanceof Step.Spawn sp) {
-        checkSemaphores(sp.program(), sems, group);
-      }
-      FieldException.require(
-          name == null || sems.containsKey(name), "workload",
-          "group '%s' uses semaphore '%s', which is not declared under semaphores", group, name);
-    }
+  /** This scenario with step lists and semaphores from included files added (its own win). */
+  public Scenario withLibrary(Map<String, List<Step>> moreSteps, Map<String, Integer> moreSemaphores) {
+    Map<String, List<Step>> st = new TreeMap<>(moreSteps);
+    st.putAll(steps);
+    Map<String, Integer> se = new TreeMap<>(moreSemaphores);
+    se.putAll(semaphores);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, st, workload);
   }
 
   /** True when any group uses a step that needs cgo (the binary is then cgo-linked). */
   public boolean usesCgo() {
     List<Step> all = new ArrayList<>();
     workload.forEach(g -> all.addAll(g.steps()));
+    steps.values().forEach(all::addAll);
     return anyCgo(all);
   }
 
@@ -81,11 +120,15 @@ public record Scenario(
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, description, runtime, duration, warmup, newSeed, semaphores, workload);
+    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, steps, workload);
+  }
+
+  public Scenario withRuntime(RuntimeSpec rt) {
+    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, steps, workload);
   }
 
   public Scenario withDuration(long ns) {
-    return new Scenario(name, description, runtime, ns, Math.min(warmup, ns - 1), seed, semaphores, workload);
+    return new Scenario(name, description, include, runtime, ns, Math.min(warmup, ns - 1), seed, schedtrace, semaphores, steps, workload);
   }
 
 }

@@ -16,7 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -55,8 +59,56 @@ public final class ScenarioLoader {
     return parse(file.toString(), text);
   }
 
+  /** Parses scenario text; {@code name} is its file name (includes are relative to it). */
   public static Scenario parse(String name, String text) throws ScenarioException {
-    return read(name, text, Scenario.class);
+    Scenario s = read(name, text, Scenario.class);
+    Path base = Path.of(name).toAbsolutePath().getParent();
+    Map<String, List<Step>> steps = new TreeMap<>();
+    Map<String, Integer> semaphores = new TreeMap<>();
+    for (int i = 0; i < s.include().size(); i++) {
+      include(name, text, "include[" + i + "]", base, s.include().get(i), steps, semaphores,
+          new ArrayDeque<>(List.of(Path.of(name).toAbsolutePath().normalize())));
+    }
+    if (!steps.isEmpty() || !semaphores.isEmpty()) {
+      s = s.withLibrary(steps, semaphores);
+    }
+    List<Scenario.Problem> problems = s.problems();
+    if (!problems.isEmpty()) {
+      Scenario.Problem p = problems.get(0);
+      int[] at = locate(text, p.path());
+      throw new ScenarioException(name, at == null ? 0 : at[0], at == null ? 0 : at[1], p.path(), p.message());
+    }
+    return s;
+  }
+
+  /** Reads an included file (and what it includes) into {@code steps} and {@code semaphores}. */
+  private static void include(
+      String name, String text, String key, Path base, String file, Map<String, List<Step>> steps,
+      Map<String, Integer> semaphores, Deque<Path> chain) throws ScenarioException {
+    Path path = base.resolve(file).normalize();
+    int[] at = locate(text, key);
+    int line = at == null ? 0 : at[0];
+    int col = at == null ? 0 : at[1];
+    if (chain.contains(path)) {
+      throw new ScenarioException(name, line, col, key, "'" + file + "' includes itself (through " + chain.peek().getFileName() + ")");
+    }
+    String lib;
+    try {
+      lib = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ScenarioException(name, line, col, key, "included file '" + file + "' not found");
+    } catch (IOException e) {
+      throw new ScenarioException(name, line, col, key, "cannot read '" + file + "': " + e.getMessage());
+    }
+    ScenarioLibrary l = read(path.toString(), lib, ScenarioLibrary.class);
+    chain.push(path);
+    for (int i = 0; i < l.include().size(); i++) {
+      include(path.toString(), lib, "include[" + i + "]", path.getParent(), l.include().get(i), steps, semaphores, chain);
+    }
+    chain.pop();
+    // Later includes and the including file win over earlier ones.
+    steps.putAll(l.steps());
+    semaphores.putAll(l.semaphores());
   }
 
   /** Binds YAML text to {@code type}, turning every failure into a one-line user error. */

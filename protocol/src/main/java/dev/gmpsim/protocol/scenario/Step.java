@@ -71,6 +71,29 @@ public sealed interface Step {
   /** Parks forever, like {@code select {}}. */
   record Block() implements Step {}
 
+  /**
+   * os.ReadFile: openat, fstat, one read per {@code chunk} bytes (each a page-cache hit with
+   * probability {@code cacheHit}, taking {@code hot}, else {@code cold}), a last read that finds
+   * EOF, close. Every one is a blocking syscall, so a cold read can lose the P to sysmon.
+   */
+  record FileRead(
+      long size, long chunk, double cacheHit, Dist hot, Dist cold, Dist open, Dist close)
+      implements Step {
+    public FileRead {
+      FieldException.require(size >= 0, "size", "size cannot be negative");
+      FieldException.require(chunk > 0, "chunk", "chunk must be positive");
+      FieldException.require(cacheHit >= 0 && cacheHit <= 1, "cache-hit", "cache-hit must be 0..1");
+    }
+
+    /** Reads of data before the one that finds EOF. */
+    public long dataReads() {
+      return size == 0 ? 0 : (size + chunk - 1) / chunk;
+    }
+  }
+
+  /** Runs the named step list declared under the scenario's (or an included file's) steps. */
+  record Call(String name) implements Step {}
+
   /** The goroutine returns (goexit). Reaching the end of a program does the same. */
   record Exit() implements Step {}
 }

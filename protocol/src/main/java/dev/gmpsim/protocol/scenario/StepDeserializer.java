@@ -18,7 +18,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
       List.of(
           "compute", "syscall", "syscall-block", "cgo", "vdso", "net-read", "net-write", "sleep",
           "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
-          "block", "exit");
+          "block", "exit", "file-read", "call");
 
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
@@ -108,6 +108,10 @@ final class StepDeserializer extends StdDeserializer<Step> {
         }
       case "loop":
         return loop(p, ctxt);
+      case "call":
+        return new Step.Call(text(p, ctxt, kind));
+      case "file-read":
+        return fileRead(p, ctxt);
       default:
         if (KINDS.contains(kind)) {
           // A bare kind written as a key with an empty value: "- exit:".
@@ -136,6 +140,30 @@ final class StepDeserializer extends StdDeserializer<Step> {
       ctxt.reportInputMismatch(this, "loop needs steps");
     }
     return new Step.Loop(count, steps);
+  }
+
+  private Step fileRead(JsonParser p, DeserializationContext ctxt) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      ctxt.reportInputMismatch(this, "file-read takes {size: 10KB, cache-hit: 0.9, ...}");
+    }
+    Map<String, String> a =
+        args(p, ctxt, "file-read", List.of("size", "chunk", "cache-hit", "hot", "cold", "open", "close"));
+    try {
+      long size = Bytes.parse(a.getOrDefault("size", "4KB"));
+      long chunk = a.containsKey("chunk") ? Bytes.parse(a.get("chunk")) : Math.max(size, 512);
+      double hit = Double.parseDouble(a.getOrDefault("cache-hit", "1"));
+      return new Step.FileRead(
+          size, chunk, hit,
+          Dist.parse(a.getOrDefault("hot", "2us")),
+          Dist.parse(a.getOrDefault("cold", "lognormal(1ms, 10ms)")),
+          Dist.parse(a.getOrDefault("open", "4us")),
+          Dist.parse(a.getOrDefault("close", "2us")));
+    } catch (FieldException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      ctxt.reportInputMismatch(this, "file-read: %s", e.getMessage());
+      return null;
+    }
   }
 
   private Map<String, String> args(

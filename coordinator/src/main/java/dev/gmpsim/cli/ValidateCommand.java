@@ -1,0 +1,47 @@
+package dev.gmpsim.cli;
+
+import dev.gmpsim.protocol.scenario.Group;
+import dev.gmpsim.protocol.scenario.Nanos;
+import dev.gmpsim.protocol.scenario.Scenario;
+import dev.gmpsim.protocol.scenario.ScenarioException;
+import dev.gmpsim.protocol.scenario.ScenarioLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** gmpsim validate: checks scenario files without running them. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = "Check scenario files: one line per file, 'ok' or the first mistake with its file, line, column and key.")
+final class ValidateCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Scenario files (YAML).")
+  List<Path> files;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int bad = 0;
+    for (Path f : files) {
+      try {
+        Scenario s = ScenarioLoader.load(f);
+        long goroutineGroups = s.workload().stream().filter(g -> g.kind() == Group.Kind.GOROUTINES).count();
+        out.printf("%s: ok (%s: GOMAXPROCS=%d, go %s, %s, %d groups%s)%n", f, s.name(),
+            s.runtime().gomaxprocs(), s.runtime().goVersion(), Nanos.format(s.duration()),
+            s.workload().size(), goroutineGroups == s.workload().size() ? "" : ", with requests");
+      } catch (ScenarioException e) {
+        err.println("gmpsim: " + e.getMessage());
+        bad++;
+      }
+    }
+    out.flush();
+    return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
+  }
+}

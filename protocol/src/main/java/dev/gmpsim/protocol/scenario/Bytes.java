@@ -1,0 +1,29 @@
+package dev.gmpsim.protocol.scenario;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Sizes written with units: 512B, 10KB, 1.5MB, 2GB (powers of 1024). */
+public final class Bytes {
+  private static final Pattern SIZE = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|kb|kib|mb|mib|gb|gib)?\\s*");
+
+  private Bytes() {}
+
+  public static long parse(String text) {
+    Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a size (write e.g. 512B, 10KB, 1MB)");
+    }
+    double v = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2);
+    long mult =
+        switch (unit) {
+          case "kb", "kib" -> 1024L;
+          case "mb", "mib" -> 1024L * 1024;
+          case "gb", "gib" -> 1024L * 1024 * 1024;
+          default -> 1L;
+        };
+    return Math.round(v * mult);
+  }
+}
