@@ -1,0 +1,140 @@
+package dev.gmpsim.protocol.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scenario language beyond the basics: reuse, file reads, schedules, distributions. */
+class LanguageTest {
+  static final String WORKLOAD = "workload:\n  - kind: goroutines\n    steps: [{call: work}]\n";
+
+  @Test
+  void namedStepListsAndIncludes(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), "semaphores: {disk: 8}\nsteps:\n  work: [{compute: 1ms}]\n");
+    Files.writeString(dir.resolve("lib.yaml"), "include: [base.yaml]\nsteps:\n  io: [{acquire: disk}, {release: disk}]\n");
+    Path main = dir.resolve("main.yaml");
+    Files.writeString(main, "include: [lib.yaml]\nsteps:\n  work: [{compute: 2ms}, {call: io}]\n" + WORKLOAD);
+    Scenario s = ScenarioLoader.load(main);
+    assertEquals(8, s.semaphores().get("disk"), "from a file included by an included file");
+    assertEquals(new Step.Compute(Dist.constant(2_000_000)), s.steps().get("work").get(0), "the including file wins");
+    assertTrue(s.steps().containsKey("io"));
+    assertTrue(s.problems().isEmpty());
+  }
+
+  @Test
+  void unknownCallAndSelfCallAndMissingIncludeAreErrorsAtTheirLine(@TempDir Path dir) throws Exception {
+    Path main = dir.resolve("main.yaml");
+    Files.writeString(main, "name: x\n" + WORKLOAD);
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(main));
+    assertEquals(4, e.line());
+    assertTrue(e.getMessage().contains("no step list named 'work'"), e.getMessage());
+
+    Files.writeString(main, "steps:\n  work: [{call: work}]\n" + WORKLOAD);
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(main));
+    assertTrue(e.getMessage().contains("calls itself"), e.getMessage());
+
+    Files.writeString(main, "include: [nope.yaml]\n" + WORKLOAD);
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(main));
+    assertEquals(1, e.line());
+    assertTrue(e.getMessage().contains("included file 'nope.yaml' not found"), e.getMessage());
+
+    Files.writeString(dir.resolve("loop.yaml"), "include: [loop.yaml]\n");
+    Files.writeString(main, "include: [loop.yaml]\nsteps:\n  work: [exit]\n" + WORKLOAD);
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(main));
+    assertTrue(e.getMessage().contains("includes itself"), e.getMessage());
+
+    Files.writeString(dir.resolve("bad.yaml"), "steps:\n  work: [{compute: 1ms}]\n  x: 3\n");
+    Files.writeString(main, "include: [bad.yaml]\n" + WORKLOAD);
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(main));
+    assertTrue(e.file().endsWith("bad.yaml"), "the error names the included file: " + e.getMessage());
+    assertEquals(3, e.line());
+  }
+
+  @Test
+  void fileReadWithDefaultsAndUnits() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - file-read: {size: 64KB, chunk: 16KB, cache-hit: 0.75, cold: "lognormal(2ms, 20ms)"}
+              - file-read: {size: 10KB}
+        """);
+    Step.FileRead f = assertInstanceOf(Step.FileRead.class, s.workload().get(0).steps().get(0));
+    assertEquals(65_536, f.size());
+    assertEquals(4, f.dataReads());
+    assertEquals(0.75, f.cacheHit());
+    assertEquals(new Dist.LogNormal(2_000_000, 20_000_000), f.cold());
+    Step.FileRead d = assertInstanceOf(Step.FileRead.class, s.workload().get(0).steps().get(1));
+    assertEquals(1, d.dataReads(), "os.ReadFile reads a file in one read by default");
+    assertEquals(1.0, d.cacheHit());
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - file-read: {size: 1KB, cache-hit: 2}
+        """));
+    assertEquals(4, e.line());
+    assertTrue(e.getMessage().contains("cache-hit"), e.getMessage());
+  }
+
+  @Test
+  void histAndMixDistributions() {
+    SplittableRandom rng = new SplittableRandom(5);
+    Dist h = Dist.parse("hist(1ms: 90, 10ms: 10)");
+    long[] v = new long[100_000];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = h.sample(rng);
+    }
+    long tens = Arrays.stream(v).filter(x -> x == 10_000_000).count();
+    assertEquals(10_000, tens, 600);
+    assertTrue(Arrays.stream(v).allMatch(x -> x == 1_000_000 || x == 10_000_000));
+    assertEquals(1_900_000, h.mean(), 1);
+    Dist m = Dist.parse("mix(0.25, 1ms, uniform(3ms, 5ms))");
+    assertEquals(0.25 * 1_000_000 + 0.75 * 4_000_000, m.mean(), 1);
+    assertThrows(IllegalArgumentException.class, () -> Dist.parse("hist(1ms)"));
+    assertThrows(IllegalArgumentException.class, () -> Dist.parse("mix(2, 1ms, 2ms)"));
+  }
+
+  @Test
+  void rateSchedulesAndConstantArrivals() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: arrivals
+            arrival: constant
+            rate-schedule: [{at: 0s, rate: 1k/s}, {at: 2s, rate: 5k/s}]
+            steps: [exit]
+        """);
+    Group g = s.workload().get(0);
+    assertEquals(Group.Arrival.CONSTANT, g.arrival());
+    assertEquals(5000.0, g.rateSchedule().get(1).perSecond());
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: arrivals
+            rate: 1k/s
+            rate-schedule: [{at: 0s, rate: 1k/s}]
+            steps: [exit]
+        """));
+    assertTrue(e.getMessage().contains("either rate or rate-schedule"), e.getMessage());
+  }
+
+  @Test
+  void gomaxprocsFollowsTheContainerLimitFromGo125() throws Exception {
+    assertEquals(8, rt("cpus: 8, cpu-limit: 2.5, go-version: \"1.24\"").gomaxprocs(), "1.24 ignores the limit");
+    assertEquals(3, rt("cpus: 8, cpu-limit: 2.5, go-version: \"1.25\"").gomaxprocs(), "rounded up");
+    assertEquals(2, rt("cpus: 8, cpu-limit: 0.5, go-version: \"1.25\"").gomaxprocs(), "at least 2");
+    assertEquals(4, rt("cpus: 4, cpu-limit: 16, go-version: \"1.25\"").gomaxprocs(), "never above the CPUs");
+    assertEquals(6, rt("gomaxprocs: 6, cpus: 8, cpu-limit: 2, go-version: \"1.25\"").gomaxprocs(), "GOMAXPROCS set wins");
+  }
+
+  private static RuntimeSpec rt(String keys) throws ScenarioException {
+    return ScenarioLoader.parse("t.yaml", "runtime: {" + keys + "}\nworkload:\n  - kind: goroutines\n    steps: [exit]\n").runtime();
+  }
+}
