@@ -28,6 +28,9 @@ public final class NodeConfig {
     b.append("akka.cluster.split-brain-resolver.stable-after = ${gmpsim.cluster.down-after}\n");
     b.append("akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n");
     b.append("akka.cluster.sharding.remember-entities = off\n");
+    // Shard homes are kept in Distributed Data; a majority of the workers must take a change.
+    b.append("akka.cluster.sharding.coordinator-state.write-majority-plus = 0\n");
+    b.append("akka.cluster.sharding.coordinator-state.read-majority-plus = 0\n");
     b.append("akka.loglevel = WARNING\n");
     b.append("akka.log-dead-letters = off\n");
     b.append("akka.coordinated-shutdown.exit-jvm = off\n");

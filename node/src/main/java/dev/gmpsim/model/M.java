@@ -75,6 +75,10 @@ public final class M extends SimActor<M.Command> {
   private long computeStart;
   private long computeEnd;
   private boolean computing;
+  /** m.incgo: in a cgo call (no kernel entry to pay for). */
+  private boolean incgo;
+  /** A preemption request that found no compute to cut: honoured at the next safe point. */
+  private boolean preemptPending;
 
   /**
    * A new M. Its view is made by the caller: the constructor may run on another thread while
@@ -141,6 +145,7 @@ public final class M extends SimActor<M.Command> {
     p = e.p();
     pid = e.pid();
     execTick = e.schedtick();
+    preemptPending = false;
     execStart = now;
     curg = g;
     g.place(G.Where.ON_M, stats);
@@ -182,7 +187,13 @@ public final class M extends SimActor<M.Command> {
   }
 
   private Behavior<Command> onPreempt(Preempt pr) {
-    if (state != State.RUNNING || !computing || pr.schedtick() != execTick) {
+    if (pr.schedtick() != execTick) {
+      return this;
+    }
+    if (state != State.RUNNING || !computing) {
+      // Not in Go code right now (in a syscall): gp.preempt stays set and the G yields at its
+      // next safe point, as with the runtime's stack-guard check after exitsyscall.
+      preemptPending = state == State.RUNNING || state == State.SYSCALL;
       return this;
     }
     // gopreempt_m -> goschedImpl: the G goes to the global run queue.
@@ -233,151 +244,175 @@ public final class M extends SimActor<M.Command> {
    * channel operations) are added to {@code t} without a round trip through the clock.
    */
   private Behavior<Command> run(long t) {
-    G g = curg;
-    for (int ops = 0; ; ops++) {
-      if (ops == MAX_OPS_PER_SLICE) {
-        startCompute(t, 0);
-        return this;
-      }
-      if (g.pendingCompute > 0) {
-        long d = g.pendingCompute;
-        g.pendingCompute = 0;
-        startCompute(t, d);
-        return this;
-      }
-      if (g.rereadPending) {
-        // Back from the netpoller: the read is retried and now finds data.
-        g.rereadPending = false;
-        t = quickSyscall(t, "read", run.cost.netSyscall());
-        if (g.startsRequest) {
-          g.startsRequest = false;
-          g.requestStart = g.lastReady;
+    long from = t;
+    Behavior<Command> next = interpret(t);
+    // Go code ran (including short syscalls and cgo calls made in line) up to where we stopped.
+    stats.ranGo(from, ranUntil);
+    return next;
+  }
+
+  /** Where the last {@link #interpret} stopped running the G's program, in virtual time. */
+  private long ranUntil;
+
+  private Behavior<Command> interpret(long t0) {
+    long t = t0;
+    try {
+      G g = curg;
+      for (int ops = 0; ; ops++) {
+        if (ops == MAX_OPS_PER_SLICE) {
+          startCompute(t, 0);
+          return this;
         }
-      }
-      Op op = g.next();
-      if (op == null || op instanceof Op.Exit) {
-        return goexit(t);
-      }
-      if (op instanceof Op.Compute c) {
-        long d = c.duration().sample(run.rng);
-        if (d > 0) {
+        if (preemptPending) {
+          preemptPending = false;
+          stats.count(Counter.PREEMPTIONS);
+          gosched(t);
+          return this;
+        }
+        if (g.pendingCompute > 0) {
+          long d = g.pendingCompute;
+          g.pendingCompute = 0;
           startCompute(t, d);
           return this;
         }
-      } else if (op instanceof Op.Syscall s) {
-        long d = s.duration().sample(run.rng);
-        if (!s.block() && canRunInline(t, d)) {
-          t = quickSyscall(t, s.name(), d);
-        } else {
-          enterSyscall(t, s.name(), d, s.block());
-          return this;
-        }
-      } else if (op instanceof Op.Cgo c) {
-        stats.count(Counter.CGO_CALLS);
-        long d = c.duration().sample(run.rng);
-        long overhead = run.cost.cgoCall();
-        t += overhead;
-        stats.count(Counter.CGO_OVERHEAD_NS, overhead);
-        if (canRunInline(t, d)) {
-          t = quickSyscall(t, "cgo", d);
-        } else {
-          enterSyscall(t, "cgo", d, false);
-          return this;
-        }
-      } else if (op instanceof Op.Vdso v) {
-        stats.count(Counter.VDSO_CALLS);
-        if (run.runtime.vdso()) {
-          t += run.cost.vdso();
-        } else {
-          // No VDSO: the runtime makes the real syscall itself, without entersyscall.
-          t += run.cost.vdsoFallback();
-          stats.syscall(v.name(), run.cost.vdsoFallback());
-        }
-      } else if (op instanceof Op.NetRead r) {
-        t = quickSyscall(t, "read", run.cost.netSyscall());
-        long delay = r.delay().sample(run.rng);
-        if (delay > 0) {
-          g.rereadPending = true;
-          g.startsRequest = r.startsRequest();
-          send(run.netpoller, new Netpoller.Park(t, g, t + delay));
-          return gopark(t, "IO wait", null);
-        }
-        if (r.startsRequest()) {
-          g.requestStart = t;
-        }
-      } else if (op instanceof Op.NetWrite) {
-        t = quickSyscall(t, "write", run.cost.netSyscall());
-      } else if (op instanceof Op.Sleep s) {
-        long d = s.duration().sample(run.rng);
-        if (d > 0) {
-          send(run.netpoller, new Netpoller.AddTimer(t, g, t + d));
-          return gopark(t, "sleep", null);
-        }
-      } else if (op instanceof Op.Send s) {
-        Chan c = run.chans.get(s.chan());
-        t += run.cost.gopark();
-        G r = c.recvq.poll();
-        if (r != null) {
-          r.take(G.Where.CHAN, stats);
-          ready(t, r);
-        } else if (c.count < c.capacity) {
-          c.count++;
-        } else {
-          c.sendq.addLast(g);
-          return gopark(t, "chan send", G.Where.CHAN);
-        }
-      } else if (op instanceof Op.Recv rc) {
-        Chan c = run.chans.get(rc.chan());
-        t += run.cost.gopark();
-        G s = c.sendq.poll();
-        if (s != null) {
-          // A blocked sender's value takes the place of the one received.
-          s.take(G.Where.CHAN, stats);
-          ready(t, s);
-        } else if (c.count > 0) {
-          c.count--;
-        } else {
-          c.recvq.addLast(g);
-          return gopark(t, "chan receive", G.Where.CHAN);
-        }
-      } else if (op instanceof Op.Lock l) {
-        lockOSThread(t, g, l.user());
-      } else if (op instanceof Op.Unlock u) {
-        unlockOSThread(g, u.user());
-      } else if (op instanceof Op.Spawn s) {
-        t += run.cost.newproc();
-        G child = run.newG(false, s.program());
-        if (s.carriesRequest()) {
-          child.requestStart = g.lastReady;
-        }
-        child.runnableSince = t;
-        send(p, new P.RunqPut(t, child, true));
-        wakep(t);
-      } else if (op instanceof Op.Gosched) {
-        gosched(t);
-        return this;
-      } else if (op instanceof Op.Block b) {
-        return gopark(t, b.reason(), G.Where.BLOCKED);
-      } else if (op instanceof Op.Accept a) {
-        t = quickSyscall(t, "accept4", run.cost.netSyscall());
-        long next = run.arrivals.get(a.arrivals()).next(run.rng);
-        if (next > t) {
+        if (g.rereadPending) {
+          // Back from the netpoller: the read is retried and now finds data.
           g.rereadPending = false;
-          g.startsRequest = false;
-          send(run.netpoller, new Netpoller.Park(t, g, next));
-          return gopark(t, "IO wait", null);
+          t = quickSyscall(t, "read", run.cost.netSyscall());
+          if (g.startsRequest) {
+            g.startsRequest = false;
+            g.requestStart = g.lastReady;
+          }
         }
-        g.lastReady = next; // a connection was already waiting in the backlog
-      } else if (op instanceof Op.RequestEnd) {
-        if (g.requestStart >= 0) {
-          stats.requestLatency(t, t - g.requestStart);
-          g.requestStart = -1;
+        Op op = g.next();
+        if (op == null || op instanceof Op.Exit) {
+          return goexit(t);
         }
-      } else if (op instanceof Op.StartTemplateThread) {
-        if (!atomics.haveTemplateThread) {
-          send(run.sched, new Sched.StartTemplateThread(t));
+        if (op instanceof Op.Compute c) {
+          long d = c.duration().sample(run.rng);
+          if (d > 0) {
+            startCompute(t, d);
+            return this;
+          }
+        } else if (op instanceof Op.Syscall s) {
+          long d = s.duration().sample(run.rng);
+          if (!s.block() && canRunInline(t, d)) {
+            t = quickSyscall(t, s.name(), d);
+          } else {
+            enterSyscall(t, s.name(), d, s.block());
+            return this;
+          }
+        } else if (op instanceof Op.Cgo c) {
+          stats.count(Counter.CGO_CALLS);
+          long d = c.duration().sample(run.rng);
+          long overhead = run.cost.cgoCall();
+          t += overhead;
+          stats.count(Counter.CGO_OVERHEAD_NS, overhead);
+          incgo = true;
+          if (canRunInline(t, d)) {
+            t = quickSyscall(t, "cgo", d);
+            incgo = false;
+          } else {
+            enterSyscall(t, "cgo", d, false);
+            return this;
+          }
+        } else if (op instanceof Op.Vdso v) {
+          stats.count(Counter.VDSO_CALLS);
+          if (run.runtime.vdso()) {
+            t += run.cost.vdso();
+          } else {
+            // No VDSO: the runtime makes the real syscall itself, without entersyscall.
+            t += run.cost.vdsoFallback();
+            stats.syscall(v.name(), run.cost.vdsoFallback());
+          }
+        } else if (op instanceof Op.NetRead r) {
+          t = quickSyscall(t, "read", run.cost.netSyscall());
+          long delay = r.delay().sample(run.rng);
+          if (delay > 0) {
+            g.rereadPending = true;
+            g.startsRequest = r.startsRequest();
+            send(run.netpoller, new Netpoller.Park(t, g, t + delay));
+            return gopark(t, "IO wait", null);
+          }
+          if (r.startsRequest()) {
+            g.requestStart = t;
+          }
+        } else if (op instanceof Op.NetWrite) {
+          t = quickSyscall(t, "write", run.cost.netSyscall());
+        } else if (op instanceof Op.Sleep s) {
+          long d = s.duration().sample(run.rng);
+          if (d > 0) {
+            send(run.netpoller, new Netpoller.AddTimer(t, g, t + d));
+            return gopark(t, "sleep", null);
+          }
+        } else if (op instanceof Op.Send s) {
+          Chan c = run.chans.get(s.chan());
+          t += run.cost.gopark();
+          G r = c.recvq.poll();
+          if (r != null) {
+            r.take(G.Where.CHAN, stats);
+            ready(t, r);
+          } else if (c.count < c.capacity) {
+            c.count++;
+          } else {
+            c.sendq.addLast(g);
+            return gopark(t, "chan send", G.Where.CHAN);
+          }
+        } else if (op instanceof Op.Recv rc) {
+          Chan c = run.chans.get(rc.chan());
+          t += run.cost.gopark();
+          G s = c.sendq.poll();
+          if (s != null) {
+            // A blocked sender's value takes the place of the one received.
+            s.take(G.Where.CHAN, stats);
+            ready(t, s);
+          } else if (c.count > 0) {
+            c.count--;
+          } else {
+            c.recvq.addLast(g);
+            return gopark(t, "chan receive", G.Where.CHAN);
+          }
+        } else if (op instanceof Op.Lock l) {
+          lockOSThread(t, g, l.user());
+        } else if (op instanceof Op.Unlock u) {
+          unlockOSThread(g, u.user());
+        } else if (op instanceof Op.Spawn s) {
+          t += run.cost.newproc();
+          G child = run.newG(false, s.program());
+          if (s.carriesRequest()) {
+            child.requestStart = g.lastReady;
+          }
+          child.runnableSince = t;
+          send(p, new P.RunqPut(t, child, true));
+          wakep(t);
+        } else if (op instanceof Op.Gosched) {
+          gosched(t);
+          return this;
+        } else if (op instanceof Op.Block b) {
+          return gopark(t, b.reason(), G.Where.BLOCKED);
+        } else if (op instanceof Op.Accept a) {
+          t = quickSyscall(t, "accept4", run.cost.netSyscall());
+          long next = run.arrivals.get(a.arrivals()).next(run.rng);
+          if (next > t) {
+            g.rereadPending = false;
+            g.startsRequest = false;
+            send(run.netpoller, new Netpoller.Park(t, g, next));
+            return gopark(t, "IO wait", null);
+          }
+          g.lastReady = next; // a connection was already waiting in the backlog
+        } else if (op instanceof Op.RequestEnd) {
+          if (g.requestStart >= 0) {
+            stats.requestLatency(t, t - g.requestStart);
+            g.requestStart = -1;
+          }
+        } else if (op instanceof Op.StartTemplateThread) {
+          if (!atomics.haveTemplateThread) {
+            send(run.sched, new Sched.StartTemplateThread(t));
+          }
         }
       }
+    } finally {
+      ranUntil = t;
     }
   }
 
@@ -404,7 +439,9 @@ public final class M extends SimActor<M.Command> {
     if (atomics.sysmonwait) {
       send(run.sysmon, new Sysmon.Wake(t));
     }
-    return t + run.cost.entersyscall() + run.cost.syscall() + d + run.cost.exitsyscallfast();
+    // A cgo call runs C code in user space: no kernel entry and exit to pay for.
+    long kernel = incgo ? 0 : run.cost.syscall();
+    return t + run.cost.entersyscall() + kernel + d + run.cost.exitsyscallfast();
   }
 
   /** entersyscall: the P goes to _Psyscall (or is handed off at once); the M enters the kernel. */
@@ -417,13 +454,15 @@ public final class M extends SimActor<M.Command> {
     setState(State.SYSCALL);
     send(p, new P.EnterSyscall(t0, id, block, name));
     // The kernel returns at t0 + d; then exitsyscall tries the old P.
-    send(p, new P.ExitSyscall(t0 + run.cost.syscall() + d, getContext().getSelf(), id, curg));
+    long kernel = incgo ? 0 : run.cost.syscall();
+    send(p, new P.ExitSyscall(t0 + kernel + d, getContext().getSelf(), id, curg));
     p = null;
     pid = -1;
     view.p = -1;
   }
 
   private void leaveSyscall() {
+    incgo = false;
     atomics.msInSyscall--;
   }
 
@@ -531,6 +570,11 @@ public final class M extends SimActor<M.Command> {
   /** goexit0: the G is dead; a thread it was locked to dies with it. */
   private Behavior<Command> goexit(long t) {
     G g = curg;
+    if (g.requestStart >= 0) {
+      // A request goroutine that returns early still ends its request.
+      stats.requestLatency(t, t - g.requestStart);
+      g.requestStart = -1;
+    }
     g.take(G.Where.ON_M, stats);
     g.status = G.Status._Gdead;
     g.place(G.Where.DEAD, stats);

@@ -199,6 +199,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         atomics.netpollWaiters--;
       }
       g.fromFd = false;
+      g.runnableSince = now; // runnable from here until some P runs it
       out[i] = g;
     }
     atomics.netpollReady = 0;
