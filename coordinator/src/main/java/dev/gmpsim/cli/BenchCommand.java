@@ -38,6 +38,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Shorter runs (2s of virtual time each); under a minute in all.")
   boolean quick;
 
+  @Option(names = "--sweep", arity = "0..1", fallbackValue = "examples/sweeps/gomaxprocs-x-rate.yaml",
+      paramLabel = "SWEEP", description = "Instead: sweep throughput (runs/min) on one node and on two nodes "
+          + "(this process and a second JVM on 127.0.0.1), one run at a time on each (default sweep: ${FALLBACK-VALUE}).")
+  Path sweep;
+
   @Option(names = "--repeat", description = "Measured runs per workload; the best is reported (default: ${DEFAULT-VALUE}).")
   int repeat = 3;
 
@@ -46,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (sweep != null) {
+      return SweepBench.run(sweep, out);
+    }
     if (files.isEmpty()) {
       try (Stream<Path> s = Files.list(Path.of("examples"))) {
         s.filter(p -> p.getFileName().toString().matches("workload-[a-e]-.*\\.yaml"))

@@ -44,6 +44,13 @@ public final class SweepRunner {
 
   private SweepRunner() {}
 
+  /** How long the last sweep took from submission to its last result (not counting start-up). */
+  private static volatile long lastSweepNanos;
+
+  public static long lastSweepNanos() {
+    return lastSweepNanos;
+  }
+
   public static SweepCoordinator.Finished run(
       List<RunRequest> runs, ResultSink sink, Options o, Consumer<SweepCoordinator.Progress> onProgress)
       throws Unreachable, InterruptedException {
@@ -78,12 +85,14 @@ public final class SweepRunner {
                 return Behaviors.same();
               }),
               "sweep-listener", Props.empty());
+      long t0 = System.nanoTime();
       coordinator.tell(new SweepCoordinator.Submit(runs, sink, listener));
       while (true) {
         SweepCoordinator.Event e = events.take();
         if (e instanceof SweepCoordinator.Progress p) {
           onProgress.accept(p);
         } else if (e instanceof SweepCoordinator.Finished f) {
+          lastSweepNanos = System.nanoTime() - t0;
           cluster.manager().tell(Leave.create(cluster.selfMember().address()));
           return f;
         }
