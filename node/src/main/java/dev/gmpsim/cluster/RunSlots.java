@@ -79,6 +79,8 @@ public final class RunSlots extends AbstractBehavior<RunSlots.Command> {
           ? "timeout"
           : "error: " + rootMessage(f.failure());
       done = new RunDone(req.runId(), null, why, node, f.wallNs(), req.attempt());
+    } else if (f.result().summary().outcome().equals("timeout")) {
+      done = new RunDone(req.runId(), null, "timeout", node, f.wallNs(), req.attempt());
     } else {
       done = new RunDone(req.runId(), f.result().summary(), f.result().summary().outcome(), node, f.wallNs(),
           req.attempt());
@@ -99,10 +101,12 @@ public final class RunSlots extends AbstractBehavior<RunSlots.Command> {
       long t0 = System.nanoTime();
       RunRequest req = r.request();
       CompletionStage<RunResult> stage =
-          Simulation.start(getContext().getSystem(), req.scenario(), RunOptions.seed(req.seed()), dispatcher(slot),
+          Simulation.start(getContext().getSystem(), req.scenario(),
+              RunOptions.seed(req.seed()).withWallTimeout(timeout.toNanos()), dispatcher(slot),
               RunContext.ActorWrapper.NONE);
+      // The run ends itself at the limit; the extra minute covers a run that cannot.
       getContext().pipeToSelf(
-          stage.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
+          stage.toCompletableFuture().orTimeout(timeout.toMillis() + 60_000, TimeUnit.MILLISECONDS),
           (result, failure) ->
               new Finished(slot, req, r.replyTo(), result, failure, System.nanoTime() - t0));
     }

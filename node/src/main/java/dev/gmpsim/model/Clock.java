@@ -35,15 +35,21 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
   private final ActorRef<Finished> whenDone;
 
   static Behavior<Command> create(RunContext run, long endTime, ActorRef<Finished> whenDone) {
-    return Behaviors.setup(ctx -> new Clock(ctx, run, endTime, whenDone));
+    return create(run, endTime, 0, whenDone);
   }
 
-  private Clock(ActorContext<Command> ctx, RunContext run, long endTime, ActorRef<Finished> whenDone) {
+  static Behavior<Command> create(RunContext run, long endTime, long wallTimeoutNs, ActorRef<Finished> whenDone) {
+    return Behaviors.setup(ctx -> new Clock(ctx, run, endTime, wallTimeoutNs, whenDone));
+  }
+
+  private Clock(
+      ActorContext<Command> ctx, RunContext run, long endTime, long wallTimeoutNs, ActorRef<Finished> whenDone) {
     super(ctx);
     this.run = run;
     this.endTime = endTime;
     this.whenDone = whenDone;
     run.events = new EventList(endTime, run.stats, ctx.getSelf());
+    run.events.wallTimeout(wallTimeoutNs);
   }
 
   @Override

@@ -22,6 +22,8 @@ final class EventList {
   private long now;
   private long events;
   private String haltOutcome;
+  /** System.nanoTime() after which the run ends as "timeout"; the only wall-clock read. */
+  private long wallDeadline = Long.MAX_VALUE;
   private boolean over;
 
   EventList(long endTime, RunStats stats, ActorRef<Clock.Command> clock) {
@@ -36,6 +38,10 @@ final class EventList {
 
   long events() {
     return events;
+  }
+
+  void wallTimeout(long ns) {
+    wallDeadline = ns <= 0 ? Long.MAX_VALUE : System.nanoTime() + ns;
   }
 
   /** Ends the run at the current time, e.g. the runtime's fatal error. */
@@ -79,6 +85,9 @@ final class EventList {
       now = at;
     }
     events++;
+    if ((events & 0xFFFF) == 0 && wallDeadline != Long.MAX_VALUE && System.nanoTime() > wallDeadline) {
+      halt("timeout"); // a limit on the simulator, not part of the model: never changes a result
+    }
     if (TRACE) {
       System.err.println(at + " " + to.path().name() + " <- " + msg);
     }

@@ -50,7 +50,16 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   /** The blocked M's epoll_wait timed out. */
   private record PollTimeout(long at, long token) implements Command {}
 
+  /**
+   * The woken M runs again and epoll_wait returns: it copies out the events ready now, including
+   * those that became ready while the thread was being woken.
+   */
+  private record PollReturn(long at, Poller poller) implements Command {}
+
   private record Poller(ActorRef<M.Command> m, int mid, boolean wasSpinning) {}
+
+  /** netpoll's events array: one epoll_wait returns at most this many ready descriptors. */
+  static final int EPOLL_EVENTS = 128;
 
   private final Atomics atomics;
   private final ArrayDeque<G> ready = new ArrayDeque<>();
@@ -77,7 +86,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         .on(BlockingPoll.class, this::onBlockingPoll)
         .on(FdReady.class, this::onFdReady)
         .on(TimerFire.class, this::onTimerFire)
-        .on(PollTimeout.class, this::onPollTimeout);
+        .on(PollTimeout.class, this::onPollTimeout)
+        .on(PollReturn.class, this::onPollReturn);
   }
 
   private Behavior<Command> onPark(Park p) {
@@ -176,33 +186,63 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     return this;
   }
 
+  /**
+   * Wakes the M blocked in epoll_wait. It returns {@code latency} later with what is ready then
+   * (netpoll.go copies out the events when the thread runs again, not when the first one fired),
+   * at most 128 of them; sched.lastpoll stays 0 until then, so no other M polls meanwhile.
+   */
   private void wakePoller(long latency) {
     Poller p = blocked;
     blocked = null;
     pollToken++;
     atomics.pollUntil = 0;
-    send(run.sched, new Sched.NetpollReturned(now + latency, p.m(), p.mid(), drain(), p.wasSpinning()));
+    if (latency == 0) {
+      returnTo(p);
+    } else {
+      send(getContext().getSelf(), new PollReturn(now + latency, p));
+    }
+  }
+
+  private Behavior<Command> onPollReturn(PollReturn r) {
+    returnTo(r.poller());
+    return this;
+  }
+
+  private void returnTo(Poller p) {
+    send(run.sched, new Sched.NetpollReturned(now, p.m(), p.mid(), drain(), p.wasSpinning()));
   }
 
   /**
-   * What netpoll returns. A G returned from a descriptor stops counting as a netpoll waiter
-   * from Go 1.22 on (netpollAdjustWaiters); before that the count was only lowered on deadlines
-   * and closes, so in effect it never went back to zero once the network had been used.
+   * What netpoll returns: the ready descriptors, at most {@link #EPOLL_EVENTS} per call (the rest
+   * stay ready for the next poll), and the timers that fired while an M was blocked (run by
+   * checkTimers, not counted against epoll's array). A G returned from a descriptor stops counting
+   * as a netpoll waiter from Go 1.22 on (netpollAdjustWaiters); before that the count was only
+   * lowered on deadlines and closes, so in effect it never went back to zero once the network
+   * had been used.
    */
   private G[] drain() {
-    G[] out = new G[ready.size()];
     boolean adjust = run.runtime.goMinor() >= 22;
-    for (int i = 0; i < out.length; i++) {
+    int n = ready.size();
+    java.util.ArrayList<G> out = new java.util.ArrayList<>(Math.min(n, EPOLL_EVENTS));
+    int events = 0;
+    for (int i = 0; i < n; i++) {
       G g = ready.pollFirst();
+      if (g.fromFd && events == EPOLL_EVENTS) {
+        ready.addLast(g); // left for the next epoll_wait, in order
+        continue;
+      }
       g.take(G.Where.NETPOLL_READY, run.stats);
-      if (g.fromFd && adjust) {
-        atomics.netpollWaiters--;
+      if (g.fromFd) {
+        events++;
+        if (adjust) {
+          atomics.netpollWaiters--;
+        }
       }
       g.fromFd = false;
       g.runnableSince = now; // runnable from here until some P runs it
-      out[i] = g;
+      out.add(g);
     }
-    atomics.netpollReady = 0;
-    return out;
+    atomics.netpollReady = ready.size();
+    return out.toArray(new G[0]);
   }
 }

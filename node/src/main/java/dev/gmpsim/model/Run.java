@@ -29,6 +29,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
   private final RunContext run;
   private final ActorRef<RunResult> replyTo;
   private final long endTime;
+  private final long wallTimeoutNs;
 
   public static Behavior<Command> create(
       Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
@@ -44,6 +45,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
     Scenario sc = options.durationNs() > 0 ? scenario.withDuration(options.durationNs()) : scenario;
     sc = sc.withSeed(options.seed());
     this.endTime = sc.duration();
+    this.wallTimeoutNs = options.wallTimeoutNs();
     long sample = options.sampleNs() > 0 ? options.sampleNs()
         : options.schedtraceNs() > 0 ? options.schedtraceNs()
         : Math.max(1_000_000L, sc.duration() / 1000);
@@ -55,7 +57,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
   private void start(ActorContext<Command> ctx) {
     int procs = run.runtime.gomaxprocs();
     ActorRef<Clock.Finished> done = ctx.messageAdapter(Clock.Finished.class, ClockFinished::new);
-    run.clock = ctx.spawn(Clock.create(run, endTime, done), "clock", run.dispatcher);
+    run.clock = ctx.spawn(Clock.create(run, endTime, wallTimeoutNs, done), "clock", run.dispatcher);
     for (int i = 0; i < procs; i++) {
       run.allp.add(ctx.spawn(P.create(run, i), "p" + i, run.dispatcher));
     }
