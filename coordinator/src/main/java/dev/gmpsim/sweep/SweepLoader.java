@@ -1,5 +1,7 @@
 package dev.gmpsim.sweep;
 
+import dev.gmpsim.protocol.scenario.YamlPositions;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

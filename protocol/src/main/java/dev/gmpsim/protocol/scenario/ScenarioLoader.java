@@ -21,13 +21,6 @@ import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads scenario files. Every mistake becomes a {@link ScenarioException} naming file, line,
@@ -240,59 +233,9 @@ public final class ScenarioLoader {
     return prev[b.length()];
   }
 
-  /**
-   * Finds the line and column of a dotted key path ("workload[0].count") in the YAML text, using
-   * SnakeYAML's node marks (Jackson's tree keeps no positions).
-   */
+  /** The line and column of a dotted key path ("workload[0].count") in the YAML text. */
   static int[] locate(String text, String dotted) {
-    if (dotted == null || dotted.isEmpty()) {
-      return null;
-    }
-    Node node;
-    try {
-      node = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
-    } catch (RuntimeException e) {
-      return null;
-    }
-    Node keyNode = null;
-    for (String part : dotted.split("\\.")) {
-      String field = part;
-      List<Integer> indices = new ArrayList<>();
-      int br = part.indexOf('[');
-      if (br >= 0) {
-        field = part.substring(0, br);
-        for (String ix : part.substring(br + 1).split("\\[")) {
-          indices.add(Integer.parseInt(ix.replace("]", "")));
-        }
-      }
-      if (!field.isEmpty()) {
-        if (!(node instanceof MappingNode map)) {
-          return keyNode == null ? null : mark(keyNode);
-        }
-        Node next = null;
-        for (NodeTuple t : map.getValue()) {
-          if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(field)) {
-            keyNode = k;
-            next = t.getValueNode();
-          }
-        }
-        if (next == null) {
-          return keyNode == null ? null : mark(keyNode);
-        }
-        node = next;
-      }
-      for (int ix : indices) {
-        if (!(node instanceof SequenceNode seq) || ix >= seq.getValue().size()) {
-          return keyNode == null ? null : mark(keyNode);
-        }
-        node = seq.getValue().get(ix);
-        keyNode = node;
-      }
-    }
-    return keyNode == null ? null : mark(keyNode);
+    return new YamlPositions(text).of(dotted);
   }
 
-  private static int[] mark(Node n) {
-    return new int[] {n.getStartMark().getLine() + 1, n.getStartMark().getColumn() + 1};
-  }
 }

@@ -1,4 +1,4 @@
-package dev.gmpsim.sweep;
+package dev.gmpsim.protocol.scenario;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -14,14 +14,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Line and column of a dotted key path ("parameters[0].range.steps") in a YAML text, from
  * SnakeYAML's node marks (Jackson's tree keeps no positions). The text is composed once.
- *
- * <p>The same lookup as ScenarioLoader's (package-private there); a public helper in
- * ScenarioLoader would let both share it.
+ * Used for scenario and sweep files alike.
  */
-final class YamlPositions {
+public final class YamlPositions {
   private final Node root;
 
-  YamlPositions(String text) {
+  public YamlPositions(String text) {
     Node n;
     try {
       n = new Yaml(new LoaderOptions()).compose(new StringReader(text));
@@ -35,7 +33,7 @@ final class YamlPositions {
    * The position (1-based line and column) of the key (or list item) named by {@code dotted}, or
    * of its nearest ancestor that exists; null if not even the first key is in the text.
    */
-  int[] of(String dotted) {
+  public int[] of(String dotted) {
     if (root == null || dotted == null || dotted.isEmpty()) {
       return null;
     }
