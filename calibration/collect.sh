@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
 # Builds the calibration programs with the real Go 1.19 toolchain and runs each
 # case RUNS times under GODEBUG=schedtrace=100, extracting thread counts.
-# Outputs (in this directory):
+# Outputs (in $OUT, default this directory):
 #   real-go-1.19.tsv         case params gomaxprocs run first/peak/final threads, final idlethreads
 #   real-go-1.19-ops.tsv     program summary line per run (throughput, latencies)
 #   real-go-1.19-series.tsv  threads= time series (every 100ms) of run 1 of each config
-#   costs-go-1.19.tsv        micro-costs (programs/costs)
-# Raw logs go to $LOGDIR (default ./logs, git-ignored); binaries to ./bin (git-ignored).
-# Usage: calibration/collect.sh            (RUNS=3 by default; ONLY=regex to filter cases)
+#   costs-go-1.19.tsv        micro-costs (programs/costs; COSTS=0 skips them)
+#   sleeps-go-1.19.tsv       how long nanosleep(20us) and the syscall cases' nanosleep(D) take
+#                            under each case's load (programs/sleeplat; SLEEPS=0 skips them)
+# Raw logs go to $LOGDIR (default $OUT/logs, git-ignored); binaries to ./bin (git-ignored).
+# Usage: calibration/collect.sh            (RUNS=3 by default; ONLY=regex on "case params"
+#        to run some cases only; the TSVs in $OUT are rewritten with what was run)
 set -euo pipefail
 cd "$(dirname "$0")"
 GO=${GO:-/usr/lib/go-1.19/bin/go}
 RUNS=${RUNS:-3}
-LOGDIR=${LOGDIR:-logs}
+OUT=${OUT:-.}
+LOGDIR=${LOGDIR:-$OUT/logs}
 ONLY=${ONLY:-.}
+COSTS=${COSTS:-1}
+SLEEPS=${SLEEPS:-1}
 export GO111MODULE=off GOFLAGS= CGO_ENABLED=1
-mkdir -p bin "$LOGDIR"
+mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network fileread costs; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
-TSV=real-go-1.19.tsv OPS=real-go-1.19-ops.tsv SER=real-go-1.19-series.tsv
+TSV=$OUT/real-go-1.19.tsv OPS=$OUT/real-go-1.19-ops.tsv SER=$OUT/real-go-1.19-series.tsv
+SLP=$OUT/sleeps-go-1.19.tsv NET=$OUT/network-setup-go-1.19.tsv
 printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\n' > "$TSV"
 printf 'case\tparams\tgomaxprocs\trun\tsummary\n' > "$OPS"
 printf 'case\tparams\tgomaxprocs\tthreads_every_100ms\n' > "$SER"
@@ -84,14 +91,54 @@ run_case timers "n=1000 d=1ms" default timers -n 1000 -d 1ms -dur 2s
 for k in 100 1000; do
   run_case network "k=$k rate=5000 work=20us" default network -k "$k" -rate 5000 -dur 3s -work 20us
 done
+# ... and its start-up timed (programs/dialtime): when the child's connections are accepted
+if [[ "network-setup k=1000" =~ $ONLY ]]; then
+  printf 'run\tk\tfirst_accept_ms\tlast_accept_ms\tchild_done_ms\n' > "$NET"
+  for run in $(seq 1 "$RUNS"); do
+    row=$(./bin/dialtime -k 1000)
+    printf '%s\t%s\n' "$run" "$row" >> "$NET"
+    echo "network-setup [k=1000] run=$run -> $row" >&2
+  done
+fi
 # (g) page-cache-hot small file reads
 for n in 1 10 100; do
   run_case fileread "n=$n size=4096" default fileread -n "$n" -size 4096 -dur 2s
 done
 
+# (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
+# scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load
+# run_sleeps N D GOMAXPROCS(default|N)
+run_sleeps() {
+  local n=$1 d=$2 gmp=$3
+  [[ "sleeps n=$n d=$d" =~ $ONLY ]] || return 0
+  for run in $(seq 1 "$RUNS"); do
+    local out g
+    if [[ $gmp == default ]]; then
+      out=$(env -u GOMAXPROCS ./bin/sleeplat -n "$n" -d "$d" -dur 2s -idle 1s); g=$(nproc)
+    else
+      out=$(GOMAXPROCS=$gmp ./bin/sleeplat -n "$n" -d "$d" -dur 2s -idle 1s); g=$gmp
+    fi
+    grep -v '^#' <<<"$out" | while IFS= read -r line; do
+      printf 'syscall\tn=%s d=%s\t%s\t%s\t%s\n' "$n" "$d" "$g" "$run" "$line" >> "$SLP"
+    done
+    echo "sleeps [n=$n d=$d] gmp=$g run=$run: $(grep '^load' <<<"$out" | cut -f2,8,9 | tr '\t\n' '= ')" >&2
+  done
+}
+if [[ $SLEEPS == 1 ]]; then
+  printf 'case\tparams\tgomaxprocs\trun\tphase\tsleep\tsamples' > "$SLP"
+  printf '\tp%s_ns' 5 15 25 35 45 55 65 75 85 95 99 >> "$SLP"
+  printf '\n' >> "$SLP"
+  for n in 1 10 100; do
+    for d in 100us 1ms 10ms; do
+      run_sleeps "$n" "$d" default
+    done
+  done
+  run_sleeps 1 1ms 1
+fi
+
 # micro-costs
-if [[ costs =~ $ONLY || $ONLY == . ]]; then
-  printf 'name\tmedian_ns\tp90_ns\tmethod\n' > costs-go-1.19.tsv
-  ./bin/costs >> costs-go-1.19.tsv
-  cat costs-go-1.19.tsv >&2
+if [[ $COSTS == 1 ]] && [[ costs =~ $ONLY || $ONLY == . ]]; then
+  printf 'name\tmedian_ns\tp90_ns\tmethod\n' > "$OUT/costs-go-1.19.tsv"
+  ./bin/costs >> "$OUT/costs-go-1.19.tsv"
+  cat "$OUT/costs-go-1.19.tsv" >&2
 fi

@@ -1,18 +1,29 @@
 #!/usr/bin/env python3
 """Runs each calibration scenario in GMPsim and compares its thread counts with real Go 1.19.
 
-Real numbers come from real-go-1.19.tsv (written by collect.sh); the model's from
-`gmpsim run --json`. Prints one table row per case: real peak/final (median of the runs),
-predicted peak/final, and whether the peak is within 20% or 2 threads.
+Real numbers come from real-go-1.19.tsv (written by collect.sh, or by run.sh into its output
+folder); the model's from `gmpsim run FILE --json`. Prints one row per case: real peak and final
+threads (median of the runs), the model's peak and final, the model's error (model - real, in
+threads and in % of real), and whether the peak is within 20% or 2 threads; then the count.
+
+Usage: compare.py [--real TSV] [--only REGEX] [--jobs N] [--gmpsim CMD]
+  --only   a regex on "case params" as collect.sh's ONLY (e.g. '^syscall n=100 '), or on the
+           scenario name (e.g. network)
+  --gmpsim the gmpsim command (default: ../gmpsim, which builds the jar when it is stale)
+Exit status: 0 when every model run worked (whatever the errors), 1 if a model run failed.
 """
+import argparse
+import concurrent.futures
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+GMPSIM = os.path.join(ROOT, "gmpsim")
 
 # scenario file -> (case, params, GOMAXPROCS) in real-go-1.19.tsv
 CASES = [
@@ -29,14 +40,18 @@ CASES = [
     ("lock-hold", "lock", "n=100 sleep=1s mode=hold", 2),
     ("timers", "timers", "n=1000 d=1ms", 2),
     ("network", "network", "k=1000 rate=5000 work=20us", 2),
-    ("fileread-n1", "fileread", "n=1 size=4096", 1 + 1), ("fileread-n10", "fileread", "n=10 size=4096", 2),
+    ("fileread-n1", "fileread", "n=1 size=4096", 2), ("fileread-n10", "fileread", "n=10 size=4096", 2),
     ("fileread-n100", "fileread", "n=100 size=4096", 2),
 ]
 
 
-def real_rows():
+def within(model, real):
+    return abs(model - real) <= max(2, 0.2 * real)
+
+
+def real_rows(path):
     rows = {}
-    with open(os.path.join(HERE, "real-go-1.19.tsv")) as f:
+    with open(path) as f:
         header = f.readline().rstrip("\n").split("\t")
         for line in f:
             r = dict(zip(header, line.rstrip("\n").split("\t")))
@@ -44,30 +59,86 @@ def real_rows():
     return rows
 
 
+def run_model(name, env):
+    """The model's summary for scenario NAME; one retry (a JVM that starts slowly on a busy
+    machine can fail before it runs anything)."""
+    path = os.path.join(HERE, "scenarios", name + ".yaml")
+    err = ""
+    for _ in range(2):
+        p = subprocess.run([env["GMPSIM_CMD"], "run", path, "--json"], capture_output=True, text=True, env=env)
+        if p.returncode == 0:
+            try:
+                return json.loads(p.stdout), None
+            except ValueError as e:
+                err = f"bad JSON from gmpsim: {e}"
+        else:
+            err = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]
+    return None, err
+
+
+def fmt_err(model, real):
+    d = model - real
+    pct = 100.0 * d / real if real else 0.0
+    return f"{d:+g}", f"{pct:+.0f}%"
+
+
 def main():
-    only = sys.argv[1] if len(sys.argv) > 1 else ""
-    real = real_rows()
-    gmpsim = os.path.join(ROOT, "gmpsim")
-    print(f"{'case':<22} {'real peak':>9} {'model peak':>10} {'real final':>10} {'model final':>11}  ok")
-    good = total = 0
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--real", default=os.path.join(HERE, "real-go-1.19.tsv"))
+    ap.add_argument("--only", default="")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--gmpsim", default=GMPSIM)
+    a = ap.parse_args()
+
+    real = real_rows(a.real)
+    only = re.compile(a.only) if a.only else None
+    todo = []
     for name, case, params, procs in CASES:
-        if only and only not in name:
+        if only and not (only.search(f"{case} {params}") or only.search(name)):
             continue
         runs = real.get((case, params, procs))
-        if not runs:
-            continue
+        if runs:
+            todo.append((name, runs))
+    if not todo:
+        print(f"compare: no case with real measurements in {a.real}" + (f" matching {a.only!r}" if only else ""),
+              file=sys.stderr)
+        return 1
+
+    env = dict(os.environ)
+    env["GMPSIM_CMD"] = a.gmpsim
+    # Akka gives its logger 5s to start; a JVM on a busy 2-core machine can need longer.
+    env.setdefault("GMPSIM_JAVA_OPTS", "-Xss4m -Dakka.logger-startup-timeout=30s")
+    # Build the jar once, before the parallel runs (./gmpsim builds when sources are newer).
+    b = subprocess.run([a.gmpsim, "--version"], capture_output=True, text=True, env=env)
+    if b.returncode != 0:
+        print("compare: building gmpsim failed:\n" + b.stderr, file=sys.stderr)
+        return 1
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
+        results = list(ex.map(lambda t: run_model(t[0], env), todo))
+
+    cols = f"{'case':<20} {'real peak':>9} {'real final':>10} {'model peak':>10} {'model final':>11}" \
+           f" {'peak err':>8} {'peak err%':>9} {'final err':>9} {'final err%':>10}  within"
+    print(cols)
+    good = failed = 0
+    for (name, runs), (s, err) in zip(todo, results):
         rp = statistics.median(int(r["peak_threads"]) for r in runs)
         rf = statistics.median(int(r["final_threads"]) for r in runs)
-        out = subprocess.run([gmpsim, "run", os.path.join(HERE, "scenarios", name + ".yaml"), "--json"],
-                             capture_output=True, text=True, check=True).stdout
-        s = json.loads(out)
+        if s is None:
+            failed += 1
+            print(f"{name:<20} {rp:>9g} {rf:>10g}  model run failed: {err}")
+            continue
+        if s.get("outcome") != "ok":
+            print(f"# {name}: model outcome {s.get('outcome')}", file=sys.stderr)
         mp, mf = s["threads"]["peak"], s["threads"]["final"]
-        ok = abs(mp - rp) <= max(2, 0.2 * rp)
+        pe, pp = fmt_err(mp, rp)
+        fe, fp = fmt_err(mf, rf)
+        ok = within(mp, rp)
         good += ok
-        total += 1
-        print(f"{name:<22} {rp:>9g} {mp:>10} {rf:>10g} {mf:>11}  {'yes' if ok else 'NO'}")
-    print(f"\npeak within 20% or 2 threads: {good}/{total}")
+        print(f"{name:<20} {rp:>9g} {rf:>10g} {mp:>10} {mf:>11} {pe:>8} {pp:>9} {fe:>9} {fp:>10}  {'yes' if ok else 'NO'}")
+    print(f"\npeak within 20% or 2 threads: {good}/{len(todo)}"
+          + (f" ({failed} model runs failed)" if failed else ""))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,6 +1,7 @@
 package dev.gmpsim.model;
 
 import static dev.gmpsim.model.ZeroCosts.drain;
+import static dev.gmpsim.model.ZeroCosts.only;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -91,6 +92,46 @@ class NetpollerTest {
     assertTrue(drain(r.p).isEmpty());
     assertTrue(drain(r.m).isEmpty(), "the M hears from Sched, not from the netpoller");
     assertEquals(0, r.h.run.atomics.pollUntil);
+  }
+
+  @Test
+  void theWokenPollerReturnsWhatIsReadyWhenItRunsAgainNotOnlyWhatWokeIt() {
+    // netpoll.go: epoll_wait copies out the ready events when the woken thread runs, so data
+    // that arrives during the wake-up comes back in the same list (and injectglist spreads it).
+    Rig r = new Rig(go("1.19", "futex-wake: 33us")).mGoesIntoNetpoll();
+    G first = r.h.g(new Op.Block("x"));
+    G during = r.h.g(new Op.Block("x"));
+    G after = r.h.g(new Op.Block("x"));
+    r.h.at(r.np, new Netpoller.BlockingPoll(0, r.m7, 7, false));
+    r.h.at(r.np, new Netpoller.Park(100, first, 1_000_000));
+    r.h.at(r.np, new Netpoller.Park(200, during, 1_020_000));
+    r.h.at(r.np, new Netpoller.Park(300, after, 1_040_000));
+    r.finishOk();
+
+    List<Msg> s = drain(r.sched);
+    assertEquals(1, s.size(), s.toString());
+    Sched.NetpollReturned ret = assertInstanceOf(Sched.NetpollReturned.class, s.get(0));
+    assertEquals(1_033_000, ret.at());
+    assertArrayEquals(new G[] {first, during}, ret.list(), "ready at 1.02ms, before the M ran");
+    assertEquals(1, r.h.run.atomics.netpollReady, "the one ready at 1.04ms waits for the next poll");
+  }
+
+  @Test
+  void oneNetpollReturnsAtMost128Descriptors() {
+    Rig r = new Rig(go("1.19", "netpoll: 500ns"));
+    G[] gs = new G[200];
+    for (int i = 0; i < gs.length; i++) {
+      gs[i] = r.h.g(new Op.Block("x"));
+      r.h.at(r.np, new Netpoller.Park(i, gs[i], 1_000_000 + i));
+    }
+    r.h.at(r.np, new Netpoller.Poll(2_000_000, 0));
+    r.h.at(r.np, new Netpoller.Poll(3_000_000, 0));
+    r.finishOk();
+
+    List<P.Polled> p = only(drain(r.p), P.Polled.class);
+    assertEquals(2, p.size(), p.toString());
+    assertArrayEquals(java.util.Arrays.copyOfRange(gs, 0, 128), p.get(0).list(), "events[128]");
+    assertArrayEquals(java.util.Arrays.copyOfRange(gs, 128, 200), p.get(1).list(), "the rest, in order");
   }
 
   @Test
