@@ -5,6 +5,12 @@ import dev.gmpsim.protocol.scenario.Nanos;
 import dev.gmpsim.protocol.scenario.Scenario;
 import dev.gmpsim.protocol.scenario.ScenarioException;
 import dev.gmpsim.protocol.scenario.ScenarioLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gmpsim.sweep.SweepLoader;
+import dev.gmpsim.sweep.SweepPlan;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Check scenario files: one line per file, 'ok' or the first mistake with its file, line, column and key.")
+    description = "Check scenario and sweep files: one line per file, 'ok' or the first mistake with its file, line, column and key.")
 final class ValidateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "Scenario files (YAML).")
   List<Path> files;
@@ -31,6 +37,12 @@ final class ValidateCommand implements Callable<Integer> {
     int bad = 0;
     for (Path f : files) {
       try {
+        if (isSweep(f)) {
+          SweepPlan plan = SweepLoader.load(f);
+          out.printf("%s: ok (sweep %s: %d runs, %d parameters)%n", f, plan.name(), plan.runs().size(),
+              plan.parameters().size());
+          continue;
+        }
         Scenario s = ScenarioLoader.load(f);
         long goroutineGroups = s.workload().stream().filter(g -> g.kind() == Group.Kind.GOROUTINES).count();
         out.printf("%s: ok (%s: GOMAXPROCS=%d, go %s, %s, %d groups%s)%n", f, s.name(),
@@ -43,5 +55,16 @@ final class ValidateCommand implements Callable<Integer> {
     }
     out.flush();
     return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
+  }
+
+  /** A sweep file says where its scenario comes from (base or scenario) and what it varies. */
+  private static boolean isSweep(Path f) {
+    try {
+      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(f.toFile());
+      return root != null && root.isObject()
+          && (root.has("base") || root.has("parameters") || (root.has("scenario") && !root.has("workload")));
+    } catch (IOException e) {
+      return false; // the scenario loader reports what is wrong with the file
+    }
   }
 }

@@ -142,4 +142,19 @@ class CliTest {
     assertEquals(2, r.code());
     assertEquals("x", Files.readString(file));
   }
+
+  @Test
+  void validateChecksScenariosAndSweeps(@TempDir Path tmp) throws IOException {
+    Result r = run("validate", EXAMPLES.resolve("workload-a-network.yaml").toString(),
+        EXAMPLES.resolve("sweeps/gomaxprocs-x-rate.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("workload-a-network.yaml: ok"), r.out());
+    assertTrue(r.out().contains("gomaxprocs-x-rate.yaml: ok (sweep gomaxprocs-x-rate: 24 runs"), r.out());
+    Path bad = tmp.resolve("bad-sweep.yaml");
+    Files.writeString(bad, "scenario:\n  workload:\n    - kind: goroutines\n      steps: [block]\n"
+        + "parameters:\n  - path: runtime.gomaxprocz\n    values: [1]\n");
+    r = run("validate", bad.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(bad + ":6:") && r.err().contains("did you mean 'gomaxprocs'"), r.err());
+  }
 }
