@@ -3,12 +3,9 @@ package dev.gmpsim.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.Test;
  * a syscall at 100us and is back at 300us; sysmon's retake is sent by hand at 150us (the stub
  * sysmon takes the RetakeResult). Costs: exitsyscallfast 40ns, exitsyscall0 1us, futex 5us/1us.
  */
-class ExitsyscallTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class ExitsyscallTest extends ModelTest {
 
   private static final class Setup {
     final ModelHarness h;

@@ -2,12 +2,9 @@ package dev.gmpsim.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,18 +13,7 @@ import org.junit.jupiter.api.Test;
  * m7 at handoff + futex-wake (5us) with the P and the spinning flag; Ps are stubs whose state is
  * set in the atomics.
  */
-class HandoffpTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class HandoffpTest extends ModelTest {
 
   private static final class Setup {
     final ModelHarness h;

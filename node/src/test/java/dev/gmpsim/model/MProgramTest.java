@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -17,8 +16,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import dev.gmpsim.protocol.scenario.Dist;
 import dev.gmpsim.protocol.scenario.Scenario;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,18 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the M tells the others for syscalls, cgo and VDSO calls, LockOSThread, spawn and channel
  * semaphores, and at which virtual time (costs are zero unless a test sets them).
  */
-class MProgramTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class MProgramTest extends ModelTest {
 
   /** One M (id 5) on a stubbed P0, with every other actor of the run stubbed. */
   private static final class Rig {

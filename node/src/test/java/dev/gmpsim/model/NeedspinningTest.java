@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.Test;
  * sched.needspinning, and the next M about to give up its P in findRunnable becomes the spinning
  * M instead. Go 1.19 does neither.
  */
-class NeedspinningTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class NeedspinningTest extends ModelTest {
 
   @Test
   void onGo122AnMAboutToGiveUpItsPSpinsWhenNeedspinningIsSet() {

@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import dev.gmpsim.protocol.scenario.Scenario;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,18 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * becoming ready, timers, netpollBreak, epoll_wait's millisecond timeouts and the
  * netpollWaiters count across Go versions.
  */
-class NetpollerTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class NetpollerTest extends ModelTest {
 
   private static final class Rig {
     final ModelHarness h;

@@ -3,13 +3,10 @@ package dev.gmpsim.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import dev.gmpsim.protocol.scenario.Dist;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.Test;
  * started at that schedtick. Real sysmon and P0; timer slack 0, so sysmon's rounds are at 20us
  * steps, then 1.06, 1.14, 1.3, 1.62, 2.26, 3.54, 6.1, 11.22, 21.22ms.
  */
-class PreemptionTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class PreemptionTest extends ModelTest {
 
   @Test
   void aGRunning10msIsPreemptedThroughItsP() {

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import dev.gmpsim.protocol.scenario.Dist;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,18 +14,7 @@ import org.junit.jupiter.api.Test;
  * same syscall on two rounds; handoffp then starts an M for the P's queued work; the M that comes
  * back from the kernel finds its P gone and takes the slow path.
  */
-class RetakeHandoffTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class RetakeHandoffTest extends ModelTest {
 
   @Test
   void pInSyscallIsRetakenAfterTwoSysmonRoundsAndTheReturningMTakesTheSlowPath() {

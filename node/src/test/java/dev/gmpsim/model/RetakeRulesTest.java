@@ -2,12 +2,9 @@ package dev.gmpsim.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,18 +14,7 @@ import org.junit.jupiter.api.Test;
  * Timer slack is 0: sysmon's rounds are at 20us, 40us, 60us, ... (doubling after 1.02ms: 1.06,
  * 1.14, 1.3, 1.62, 2.26, 3.54, 6.1, 11.22ms).
  */
-class RetakeRulesTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class RetakeRulesTest extends ModelTest {
 
   /** One run: P0 runs a G on m0, which enters a long syscall at {@code syscallAt}. */
   private static final class Setup {

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.Test;
  * Ps; costs: futex-wake 5us, futex-park 1us, clone 10us. A startm is asked for with Sched.WakeP
  * (an idle P, nobody spinning), which hands out the idle P1 spinning.
  */
-class StartmStopmTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class StartmStopmTest extends ModelTest {
 
   private static ModelHarness harness(String runtimeExtra, TestProbe<Msg> ps, int firstFreeMId) {
     ModelHarness h = new ModelHarness(kit, ModelHarness.exact(2, runtimeExtra), 1_000_000, 0).withClock();

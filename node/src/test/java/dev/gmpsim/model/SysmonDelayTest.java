@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,18 +19,7 @@ import org.junit.jupiter.api.Test;
  * syscall with queued work; the stub P answers "not retaken" (the CAS lost), so sysmon counts the
  * round as idle. Timer slack is 0, so sysmon sleeps exactly what it asks for.
  */
-class SysmonDelayTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class SysmonDelayTest extends ModelTest {
 
   /** A harness with a real sysmon and a stub P0 in a syscall with queued work. */
   private static ModelHarness stuckSyscall(

@@ -3,13 +3,10 @@ package dev.gmpsim.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import dev.gmpsim.protocol.result.RunOptions;
 import dev.gmpsim.protocol.result.RunSummary;
 import dev.gmpsim.protocol.scenario.Scenario;
 import dev.gmpsim.run.Simulation;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.Test;
  * is fine. The whole model runs: 10 goroutines each block 50ms in a syscall on GOMAXPROCS=2, so
  * sysmon retakes their Ps and handoffp starts a thread for each.
  */
-class ThreadLimitTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class ThreadLimitTest extends ModelTest {
 
   private static Scenario blockingSyscalls(int maxThreads) {
     return ModelHarness.scenario(

@@ -2,12 +2,9 @@ package dev.gmpsim.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,18 +12,7 @@ import org.junit.jupiter.api.Test;
  * spinning M that found work drops nmspinning and calls wakep, so the last spinner to find work
  * wakes another. A real Sched with an idle stub M (m7) parked on midle at 10us; futex-wake 5us.
  */
-class WakepSpinningTest {
-  static ActorTestKit kit;
-
-  @BeforeAll
-  static void setUp() {
-    kit = ActorTestKit.create();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kit.shutdownTestKit();
-  }
+class WakepSpinningTest extends ModelTest {
 
   private static final class Setup {
     final ModelHarness h;
