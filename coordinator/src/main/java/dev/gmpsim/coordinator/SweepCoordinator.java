@@ -45,8 +45,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
 
   private record MembersChanged(ClusterEvent.MemberEvent event) implements Command {}
 
-  private record Unreachable(ClusterEvent.ReachabilityEvent event) implements Command {}
-
   /** What the submitter hears. */
   public sealed interface Event {}
 
@@ -90,9 +88,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     Cluster cluster = Cluster.get(ctx.getSystem());
     cluster.subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.MemberEvent.class, MembersChanged::new), ClusterEvent.MemberEvent.class));
-    cluster.subscriptions().tell(Subscribe.create(
-        ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Unreachable::new),
-        ClusterEvent.ReachabilityEvent.class));
     timers.startTimerWithFixedDelay(new Tick(), Duration.ofSeconds(1));
   }
 
@@ -103,7 +98,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
         .onMessage(Result.class, this::onResult)
         .onMessage(Tick.class, this::onTick)
         .onMessage(MembersChanged.class, this::onMembersChanged)
-        .onMessage(Unreachable.class, u -> this)
         .build();
   }
 

@@ -75,7 +75,6 @@ public final class Run extends AbstractBehavior<Run.Command> {
     run.sysmon = ctx.spawn(Sysmon.create(run), "sysmon", run.dispatcher);
     MView sysmonView = run.mview(1);
     sysmonView.state = "sysmon";
-    run.atomics.mainStarted = true;
     ActorRef<M.Command> m0 = ctx.spawn(M.createM0(run), "m0", run.dispatcher);
     run.mview(0);
     run.stats.setInvariantCheck(this::checkInvariants);
