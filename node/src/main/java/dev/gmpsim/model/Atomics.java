@@ -24,7 +24,6 @@ public final class Atomics {
   boolean haveTemplateThread;
   /** idlepMask: P i is on the idle list (a P being handed off is not, and can be stolen from). */
   final boolean[] pIdle;
-  boolean mainStarted;
 
   /**
    * wakep's lock-free check, which differs by version: Go 1.19/1.20 first look for an idle P,
