@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gmpsim.protocol.sweep.RunDone;
 import dev.gmpsim.protocol.sweep.RunRequest;
+import dev.gmpsim.sweep.SummaryFields;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,16 +28,6 @@ import java.util.Set;
  * ids already there.
  */
 public final class ResultSink {
-  /** The summary fields recorded when a sweep names no metrics. */
-  public static final List<String> DEFAULT_METRICS =
-      List.of(
-          "virtualTimeNs", "events", "threads.peak", "threads.final", "threads.mean", "ms.created",
-          "ms.idle", "ms.destroyed", "retakes", "handoffs", "exitsyscall.fast", "exitsyscall.slow",
-          "syscalls", "cgoCalls", "cgoOverheadNs", "vdsoCalls", "pUtilization", "schedLatencyNs.p50",
-          "schedLatencyNs.p99", "requestLatencyNs.p50", "requestLatencyNs.p99", "goroutines.peak",
-          "scheduler.preemptions", "scheduler.steals", "scheduler.spinningStarts", "scheduler.wakeps",
-          "invariants.violations");
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
@@ -64,7 +55,8 @@ public final class ResultSink {
     this.file = file;
     this.total = total;
     this.parameters = List.copyOf(parameters);
-    this.metrics = metrics.isEmpty() ? DEFAULT_METRICS : List.copyOf(metrics);
+    // No metrics named: every fixed summary field, as a sweep file without metrics gets.
+    this.metrics = metrics.isEmpty() ? SummaryFields.leaves() : List.copyOf(metrics);
     this.started = Instant.now().toString();
     Files.createDirectories(dir);
     Path jl = dir.resolve("results.jsonl");

@@ -13,7 +13,7 @@ import java.util.List;
  * the list follows the summary as it changes. Map-valued fields ({@code syscallTable}) take any
  * entry below them ({@code syscallTable.read.calls}).
  */
-final class SummaryFields {
+public final class SummaryFields {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Every fixed leaf field, in summary.json's order. */
   static final List<String> LEAVES;
@@ -29,6 +29,11 @@ final class SummaryFields {
   }
 
   private SummaryFields() {}
+
+  /** Every fixed leaf field of summary.json, in its order: what a sweep records by default. */
+  public static List<String> leaves() {
+    return LEAVES;
+  }
 
   private static void walk(JavaType t, String prefix, List<String> leaves, List<String> maps) {
     for (BeanPropertyDefinition d : JSON.getSerializationConfig().introspect(t).findProperties()) {

@@ -18,7 +18,8 @@ public final class RunStats {
   private final long sampleEvery;
   private final long[] counters = new long[Counter.values().length];
   private long[] atWarmup;
-  private final Map<String, long[]> syscallTable = new TreeMap<>();
+  // Looked up on every syscall: a hash map here, sorted by name when the summary reads it.
+  private final Map<String, long[]> syscallTable = new java.util.HashMap<>();
   final Histogram schedLatency = new Histogram(MAX_LATENCY, 3);
   final Histogram requestLatency = new Histogram(MAX_LATENCY, 3);
   private final long[] where = new long[G.Where.values().length];
@@ -82,7 +83,7 @@ public final class RunStats {
   }
 
   Map<String, long[]> syscallTable() {
-    return syscallTable;
+    return new TreeMap<>(syscallTable);
   }
 
   void schedLatency(long now, long ns) {
