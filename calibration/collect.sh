@@ -105,6 +105,22 @@ for n in 1 10 100; do
   run_case fileread "n=$n size=4096" default fileread -n "$n" -size 4096 -dur 2s
 done
 
+# (i) the same programs at other settings, added after the model was built (nothing was fitted
+# to them): other GOMAXPROCS, shorter sleeps, shorter cgo calls
+for g in 1 4 8; do
+  for d in 100us 1ms; do
+    run_case syscall "n=100 d=$d" "$g" syscall -n 100 -d "$d" -dur 2s
+  done
+done
+run_case syscall "n=100 d=20us" default syscall -n 100 -d 20us -dur 2s
+for d in 100us 1ms; do
+  run_case cgo "n=100 d=$d sem=none" default cgo -n 100 -d "$d" -dur 2s
+done
+run_case cgo "n=20 d=10ms sem=none" 4 cgo -n 20 -d 10ms -dur 2s
+run_case cgo "n=100 d=50ms sem=32" 4 cgo -n 100 -d 50ms -sem 32 -dur 2s
+run_case lock "n=100 sleep=1s mode=keep" 4 lock -n 100 -sleep 1s -mode keep
+run_case fileread "n=100 size=4096" 4 fileread -n 100 -size 4096 -dur 2s
+
 # (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
 # scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load
 # run_sleeps N D GOMAXPROCS(default|N)

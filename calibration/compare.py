@@ -42,6 +42,14 @@ CASES = [
     ("network", "network", "k=1000 rate=5000 work=20us", 2),
     ("fileread-n1", "fileread", "n=1 size=4096", 2), ("fileread-n10", "fileread", "n=10 size=4096", 2),
     ("fileread-n100", "fileread", "n=100 size=4096", 2),
+] + [
+    # Held out: added after the model was built (collect.sh section i), nothing fitted to them.
+    (f"syscall-n100-{d}-p{g}", "syscall", f"n=100 d={d}", g) for g in (1, 4, 8) for d in ("100us", "1ms")
+] + [
+    ("syscall-n100-20us", "syscall", "n=100 d=20us", 2),
+    ("cgo-n100-1ms", "cgo", "n=100 d=1ms sem=none", 2), ("cgo-n100-100us", "cgo", "n=100 d=100us sem=none", 2),
+    ("cgo-n20-10ms-p4", "cgo", "n=20 d=10ms sem=none", 4), ("cgo-n100-sem32-p4", "cgo", "n=100 d=50ms sem=32", 4),
+    ("lock-keep-p4", "lock", "n=100 sleep=1s mode=keep", 4), ("fileread-n100-p4", "fileread", "n=100 size=4096", 4),
 ]
 
 

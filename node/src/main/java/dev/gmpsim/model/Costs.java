@@ -1,6 +1,8 @@
 package dev.gmpsim.model;
 
 import dev.gmpsim.protocol.scenario.CostTable;
+import dev.gmpsim.protocol.scenario.Dist;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /** The scenario's cost table, sampled with the run's seeded random source. */
@@ -37,6 +39,43 @@ final class Costs {
 
   /** How much later than asked a short sleep (usleep, epoll_wait timeout) returns. */
   long timerSlack() { return t.timerSlack().sample(rng); }
+
+  /** Syscalls that sleep on a kernel timer: however short the sleep, they return by its slack. */
+  static final Set<String> SLEEPING_CALLS =
+      Set.of(
+          "nanosleep", "clock_nanosleep", "usleep", "sleep", "select", "pselect6", "poll", "ppoll",
+          "epoll_wait", "epoll_pwait");
+
+  /** A call that waits this long or more is taken to have put its thread to sleep. */
+  static final long SLEEPS_FROM_NS = 20_000;
+
+  /**
+   * How long after its wait ends a thread blocked in a syscall runs again: the step's own {@code
+   * wakeup} if it has one, the timer slack for a sleeping call, the kernel's wake-up latency for
+   * any other call long enough to have slept, else nothing (a short call runs on the CPU).
+   * Without it, calls of one constant length keep goroutines in lock step, which no kernel does.
+   */
+  long wakeup(String name, long d, Dist override) {
+    if (override != null) {
+      return override.sample(rng);
+    }
+    if (d > 0 && SLEEPING_CALLS.contains(name)) {
+      return timerSlack();
+    }
+    return d >= SLEEPS_FROM_NS ? t.syscallWakeup().sample(rng) : 0;
+  }
+
+  /**
+   * The same for a C call: one long enough to have slept gets the timer slack, because a C call
+   * that blocks is most often a sleep or a timed wait (usleep, a poll with a timeout); measured,
+   * 100 goroutines calling usleep(100us) or usleep(1ms) in C match real Go's thread counts so.
+   */
+  long cgoWakeup(long d, Dist override) {
+    if (override != null) {
+      return override.sample(rng);
+    }
+    return d >= SLEEPS_FROM_NS ? timerSlack() : 0;
+  }
 
   long netpoll() { return t.netpoll().sample(rng); }
 

@@ -296,6 +296,7 @@ public final class M extends SimActor<M.Command> {
           }
         } else if (op instanceof Op.Syscall s) {
           long d = s.duration().sample(run.rng);
+          d += run.cost.wakeup(s.name(), d, s.wakeup());
           if (!s.block() && canRunInline(t, d)) {
             t = quickSyscall(t, s.name(), d);
           } else {
@@ -305,6 +306,7 @@ public final class M extends SimActor<M.Command> {
         } else if (op instanceof Op.Cgo c) {
           stats.count(Counter.CGO_CALLS);
           long d = c.duration().sample(run.rng);
+          d += run.cost.cgoWakeup(d, c.wakeup());
           long overhead = run.cost.cgoCall();
           t += overhead;
           stats.count(Counter.CGO_OVERHEAD_NS, overhead);

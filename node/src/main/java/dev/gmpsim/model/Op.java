@@ -9,9 +9,18 @@ import dev.gmpsim.protocol.scenario.Dist;
 public sealed interface Op {
   record Compute(Dist duration) implements Op {}
 
-  record Syscall(String name, Dist duration, boolean block) implements Op {}
+  /** {@code wakeup} null: the cost table's rule for a call of this name (Costs.wakeup). */
+  record Syscall(String name, Dist duration, boolean block, Dist wakeup) implements Op {
+    Syscall(String name, Dist duration, boolean block) {
+      this(name, duration, block, null);
+    }
+  }
 
-  record Cgo(Dist duration) implements Op {}
+  record Cgo(Dist duration, Dist wakeup) implements Op {
+    Cgo(Dist duration) {
+      this(duration, null);
+    }
+  }
 
   record Vdso(String name) implements Op {}
 

@@ -103,11 +103,11 @@ final class Programs {
     if (s instanceof Step.Compute c) {
       return new Op.Compute(c.duration());
     } else if (s instanceof Step.Syscall c) {
-      return new Op.Syscall(c.name(), c.duration(), false);
+      return new Op.Syscall(c.name(), c.duration(), false, c.wakeup());
     } else if (s instanceof Step.SyscallBlock c) {
-      return new Op.Syscall(c.name(), c.duration(), true);
+      return new Op.Syscall(c.name(), c.duration(), true, c.wakeup());
     } else if (s instanceof Step.Cgo c) {
-      return new Op.Cgo(c.duration());
+      return new Op.Cgo(c.duration(), c.wakeup());
     } else if (s instanceof Step.Vdso v) {
       return new Op.Vdso(v.name());
     } else if (s instanceof Step.NetRead r) {

@@ -174,6 +174,46 @@ class MProgramTest extends ModelTest {
   }
 
   @Test
+  void aThreadBlockedInTheKernelTakesItsWakeUpBeforeExitsyscall() {
+    // Slack 7us for sleeping calls, 3us for other calls that slept; none for short ones.
+    Rig r = new Rig(ZeroCosts.scenario(2, "timer-slack: 7us", "syscall-wakeup: 3us"));
+    G g =
+        r.h.g(
+            new Op.Syscall("nanosleep", Dist.constant(1_000), false), // inline: 1us + 7us slack
+            new Op.Syscall("read", Dist.constant(19_000), false), // inline, ran on the CPU
+            new Op.Syscall("read", Dist.constant(1_000_000), false), // slept: + 3us
+            new Op.Syscall("read", Dist.constant(1_000_000), false, Dist.constant(0)), // own: 0
+            new Op.Cgo(Dist.constant(100_000)), // a C call that slept: + the slack
+            new Op.Block("after"));
+    r.run(g, 1_000);
+    long e1 = 1_000 + 8_000 + 19_000;
+    r.h.at(r.m, new M.Resume(e1 + 1_003_000, r.p0, 0));
+    long e2 = e1 + 1_003_000;
+    r.h.at(r.m, new M.Resume(e2 + 1_000_000, r.p0, 0));
+    long e3 = e2 + 1_000_000;
+    r.h.at(r.m, new M.Resume(e3 + 107_000, r.p0, 0));
+    r.finishOk();
+
+    List<Msg> p = r.pAfterAcquire();
+    assertEquals(7, p.size(), p.toString());
+    assertEquals(e1, assertInstanceOf(P.EnterSyscall.class, p.get(0)).at());
+    assertEquals(e1 + 1_003_000, assertInstanceOf(P.ExitSyscall.class, p.get(1)).at());
+    assertEquals(e2 + 1_000_000, assertInstanceOf(P.ExitSyscall.class, p.get(3)).at());
+    assertEquals(e3 + 107_000, assertInstanceOf(P.ExitSyscall.class, p.get(5)).at());
+    assertEquals(2, r.h.run.stats.counter(Counter.EXITSYSCALL_FAST), "the two inline calls");
+  }
+
+  @Test
+  void aShortCgoCallRunsOnTheCpuWithoutAWakeUp() {
+    Rig r = new Rig(ZeroCosts.scenario(2, "timer-slack: 7us", "syscall-wakeup: 3us"));
+    G g = r.h.g(new Op.Cgo(Dist.constant(19_999)), new Op.Block("after"));
+    r.run(g, 1_000).finishOk();
+    List<Msg> p = r.pAfterAcquire();
+    assertEquals(1, p.size(), "no entersyscall: " + p);
+    assertEquals(1_000 + 19_999, assertInstanceOf(P.Schedule.class, p.get(0)).at());
+  }
+
+  @Test
   void cgoAddsTheCallOverheadAndCountsCgoCalls() {
     Rig r = new Rig(ZeroCosts.scenario(2, "cgo-call: 100ns"));
     G g =

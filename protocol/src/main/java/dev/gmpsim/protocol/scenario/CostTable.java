@@ -20,6 +20,7 @@ public record CostTable(
     Dist vdsoFallback,
     Dist contextSwitch,
     Dist timerSlack,
+    Dist syscallWakeup,
     Dist netpoll,
     Dist schedule,
     Dist steal,
@@ -30,7 +31,7 @@ public record CostTable(
   public static final CostTable DEFAULTS =
       new CostTable(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null);
+          null, null, null, null, null);
 
   public CostTable {
     // Defaults: see docs/costs.md for the measurement behind each.
@@ -46,6 +47,7 @@ public record CostTable(
     vdsoFallback = orDefault(vdsoFallback, "1us", "vdso-fallback");
     contextSwitch = orDefault(contextSwitch, "2us", "context-switch");
     timerSlack = orDefault(timerSlack, "lognormal(92us, 144us)", "timer-slack");
+    syscallWakeup = orDefault(syscallWakeup, "lognormal(33us, 51us)", "syscall-wakeup");
     netpoll = orDefault(netpoll, "500ns", "netpoll");
     schedule = orDefault(schedule, "150ns", "schedule");
     steal = orDefault(steal, "50ns", "steal");

@@ -14,14 +14,30 @@ public sealed interface Step {
   /** Runs Go code on the P for a while (preemptible by sysmon after 10ms). */
   record Compute(Dist duration) implements Step {}
 
-  /** A blocking system call: entersyscall, the kernel for {@code duration}, exitsyscall. */
-  record Syscall(String name, Dist duration) implements Step {}
+  /**
+   * A blocking system call: entersyscall, the kernel for {@code duration}, exitsyscall. {@code
+   * wakeup} is how long the thread takes to run again once the wait is over; null means the cost
+   * table's rule (see docs/costs.md).
+   */
+  record Syscall(String name, Dist duration, Dist wakeup) implements Step {
+    public Syscall(String name, Dist duration) {
+      this(name, duration, null);
+    }
+  }
 
   /** A call the runtime knows will block: entersyscallblock hands the P off at once. */
-  record SyscallBlock(String name, Dist duration) implements Step {}
+  record SyscallBlock(String name, Dist duration, Dist wakeup) implements Step {
+    public SyscallBlock(String name, Dist duration) {
+      this(name, duration, null);
+    }
+  }
 
   /** A cgo call: cgocall overhead, then like a syscall with m.incgo set for its length. */
-  record Cgo(Dist duration) implements Step {}
+  record Cgo(Dist duration, Dist wakeup) implements Step {
+    public Cgo(Dist duration) {
+      this(duration, null);
+    }
+  }
 
   /** A VDSO call such as clock_gettime: no entersyscall; a real syscall when the VDSO is absent. */
   record Vdso(String name) implements Step {}

@@ -70,7 +70,16 @@ final class StepDeserializer extends StdDeserializer<Step> {
       case "compute":
         return new Step.Compute(dist(p, ctxt));
       case "cgo":
-        return new Step.Cgo(dist(p, ctxt));
+        {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            Map<String, String> args = args(p, ctxt, kind, List.of("duration", "wakeup"));
+            if (!args.containsKey("duration")) {
+              ctxt.reportInputMismatch(this, "cgo needs a duration");
+            }
+            return new Step.Cgo(parse(ctxt, args.get("duration")), optional(ctxt, args.get("wakeup")));
+          }
+          return new Step.Cgo(dist(p, ctxt));
+        }
       case "sleep":
         return new Step.Sleep(dist(p, ctxt));
       case "vdso":
@@ -86,17 +95,22 @@ final class StepDeserializer extends StdDeserializer<Step> {
         {
           String name = "syscall";
           Dist d;
+          Dist wakeup = null;
           if (p.currentToken() == JsonToken.START_OBJECT) {
-            Map<String, String> args = args(p, ctxt, kind, List.of("name", "duration"));
+            Map<String, String> args =
+                args(p, ctxt, kind, List.of("name", "duration", "wakeup"));
             name = args.getOrDefault("name", name);
             if (!args.containsKey("duration")) {
               ctxt.reportInputMismatch(this, "%s needs a duration", kind);
             }
-            d = Dist.parse(args.get("duration"));
+            d = parse(ctxt, args.get("duration"));
+            wakeup = optional(ctxt, args.get("wakeup"));
           } else {
             d = dist(p, ctxt);
           }
-          return kind.equals("syscall") ? new Step.Syscall(name, d) : new Step.SyscallBlock(name, d);
+          return kind.equals("syscall")
+              ? new Step.Syscall(name, d, wakeup)
+              : new Step.SyscallBlock(name, d, wakeup);
         }
       case "net-read":
         {
@@ -190,6 +204,19 @@ final class StepDeserializer extends StdDeserializer<Step> {
       ctxt.reportInputMismatch(this, "%s", e.getMessage());
       return null;
     }
+  }
+
+  private Dist parse(DeserializationContext ctxt, String text) throws IOException {
+    try {
+      return Dist.parse(text);
+    } catch (IllegalArgumentException e) {
+      ctxt.reportInputMismatch(this, "%s", e.getMessage());
+      return null;
+    }
+  }
+
+  private Dist optional(DeserializationContext ctxt, String text) throws IOException {
+    return text == null ? null : parse(ctxt, text);
   }
 
   private String text(JsonParser p, DeserializationContext ctxt, String kind) throws IOException {

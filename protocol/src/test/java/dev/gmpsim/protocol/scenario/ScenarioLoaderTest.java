@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScenarioLoaderTest {
@@ -54,6 +55,41 @@ class ScenarioLoaderTest {
     assertTrue(s.usesCgo());
     assertEquals(10_000_000_000L, s.duration(), "default duration 10s");
     assertEquals(10_000, s.runtime().maxThreads());
+  }
+
+  @Test
+  void wakeupOnSyscallAndCgoSteps() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        runtime: {costs: {syscall-wakeup: 5us}}
+        workload:
+          - kind: goroutines
+            steps:
+              - syscall: {name: read, duration: 1ms, wakeup: 0}
+              - syscall-block: {duration: 1ms, wakeup: "exp(10us)"}
+              - cgo: {duration: 2ms, wakeup: 3us}
+              - cgo: 2ms
+        """);
+    List<Step> st = s.workload().get(0).steps();
+    assertEquals(new Step.Syscall("read", Dist.parse("1ms"), Dist.parse("0")), st.get(0));
+    assertEquals(new Step.SyscallBlock("syscall", Dist.parse("1ms"), Dist.parse("exp(10us)")), st.get(1));
+    assertEquals(new Step.Cgo(Dist.parse("2ms"), Dist.parse("3us")), st.get(2));
+    assertEquals(new Step.Cgo(Dist.parse("2ms"), null), st.get(3));
+    assertEquals(Dist.parse("5us"), s.runtime().costs().syscallWakeup());
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - cgo: {duration: 2ms, wakup: 3us}
+        """));
+    assertEquals(4, e.line());
+    assertTrue(e.getMessage().contains("wakeup"), "suggests the nearest key: " + e.getMessage());
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - cgo: {wakeup: 3us}
+        """));
+    assertTrue(e.getMessage().contains("cgo needs a duration"), e.getMessage());
   }
 
   @Test

@@ -131,6 +131,8 @@ class KryoSerializerTest {
             new Step.Syscall("read", Dist.parse("uniform(1us, 5us)")),
             new Step.SyscallBlock("futex", Dist.parse("normal(10ms, 2ms)")),
             new Step.Cgo(Dist.parse("lognormal(1ms, 20ms)")),
+            new Step.Cgo(Dist.parse("1ms"), Dist.parse("0")),
+            new Step.Syscall("nanosleep", Dist.parse("1ms"), Dist.parse("exp(50us)")),
             new Step.Vdso("clock_gettime"),
             new Step.NetRead(hist),
             new Step.NetWrite(),
@@ -147,7 +149,7 @@ class KryoSerializerTest {
             new Step.Exit());
     CostTable costs =
         new CostTable(hist, null, null, null, Dist.parse("40us"), null, null, null, null, null, null, null,
-            null, null, null, null, null, Dist.parse("exp(2us)"));
+            Dist.parse("uniform(10us, 20us)"), null, null, null, null, null, Dist.parse("exp(2us)"));
     RuntimeSpec rt =
         new RuntimeSpec(null, 8, 2.5, "1.25", true, RuntimeSpec.Retake.THRESHOLD, 20_000L,
             RuntimeSpec.IdleMs.POOL, 8, 500, false, costs);
@@ -171,7 +173,7 @@ class KryoSerializerTest {
   void everyStepDistAndGroupKind() {
     Scenario s = everything();
     RunRequest back = roundTrip(new RunRequest("all", s, 1, Map.of("a", "b", "c", "d"), 0));
-    Dist.Hist h = (Dist.Hist) ((Step.NetRead) back.scenario().workload().get(0).steps().get(5)).delay();
+    Dist.Hist h = (Dist.Hist) ((Step.NetRead) back.scenario().workload().get(0).steps().get(7)).delay();
     assertEquals(3, h.values().length);
     roundTrip(new Holder("library", new ScenarioLibrary("lib", List.of("x.yaml"), Map.of("db", 2), s.steps())));
     roundTrip(new Holder("problem", new Scenario.Problem("steps.sub[0]", "bad")));
