@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class Run extends AbstractBehavior<Run.Command> {
   /** Bumped whenever a change to the model changes results for the same scenario and seed. */
-  public static final String MODEL_VERSION = "gmpsim-model/1 (go1.19-1.25 rules)";
+  public static final String MODEL_VERSION = "gmpsim-model/2 (go1.19-1.25 rules)";
 
   public sealed interface Command {}
 
