@@ -25,7 +25,7 @@ mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
@@ -120,6 +120,10 @@ run_case cgo "n=20 d=10ms sem=none" 4 cgo -n 20 -d 10ms -dur 2s
 run_case cgo "n=100 d=50ms sem=32" 4 cgo -n 100 -d 50ms -sem 32 -dur 2s
 run_case lock "n=100 sleep=1s mode=keep" 4 lock -n 100 -sleep 1s -mode keep
 run_case fileread "n=100 size=4096" 4 fileread -n 100 -size 4096 -dur 2s
+# (j) requests started from a time.Sleep(200us) loop (timers run by whichever P schedules)
+for g in 2 4; do
+  run_case paced "n=1000 gap=200us d=2ms" "$g" paced -n 1000 -gap 200us -d 2ms
+done
 
 # (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
 # scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load

@@ -50,6 +50,7 @@ CASES = [
     ("cgo-n100-1ms", "cgo", "n=100 d=1ms sem=none", 2), ("cgo-n100-100us", "cgo", "n=100 d=100us sem=none", 2),
     ("cgo-n20-10ms-p4", "cgo", "n=20 d=10ms sem=none", 4), ("cgo-n100-sem32-p4", "cgo", "n=100 d=50ms sem=32", 4),
     ("lock-keep-p4", "lock", "n=100 sleep=1s mode=keep", 4), ("fileread-n100-p4", "fileread", "n=100 size=4096", 4),
+    ("paced-p2", "paced", "n=1000 gap=200us d=2ms", 2), ("paced-p4", "paced", "n=1000 gap=200us d=2ms", 4),
 ]
 
 

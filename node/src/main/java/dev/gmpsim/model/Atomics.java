@@ -41,6 +41,8 @@ public final class Atomics {
   int netpollWaiters;
   /** Goroutines epoll would return right now (ready descriptors and expired timers). */
   int netpollReady;
+  /** Of those, timers that fired while an M was blocked in netpoll: checkTimers can run them. */
+  int timersDue;
   int timers;
   /** When the M blocked in netpoll will wake up by itself (0: no timeout or no poller). */
   long pollUntil;

@@ -39,6 +39,13 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   /** Non-blocking netpoll(0) from sysmon (nobody polled for 10ms); the answer goes to Sched. */
   public record PollForSysmon(long at) implements Command {}
 
+  /**
+   * checkTimers from findRunnable on P {@code p}: the timers that fired while an M sleeps in
+   * netpoll. The runtime keeps timers on the Ps, so any P in schedule() runs the due ones; here
+   * they wait in the netpoller, and this hands them over (answered with P.TimersRun).
+   */
+  public record RunTimers(long at, int p) implements Command {}
+
   /** An M without a P blocks in netpoll until something is ready or the next timer. */
   public record BlockingPoll(long at, ActorRef<M.Command> m, int mid, boolean wasSpinning)
       implements Command {}
@@ -83,6 +90,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         .on(AddTimer.class, this::onAddTimer)
         .on(Poll.class, this::onPoll)
         .on(PollForSysmon.class, this::onPollForSysmon)
+        .on(RunTimers.class, this::onRunTimers)
         .on(BlockingPoll.class, this::onBlockingPoll)
         .on(FdReady.class, this::onFdReady)
         .on(TimerFire.class, this::onTimerFire)
@@ -144,6 +152,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       g.place(G.Where.NETPOLL_READY, run.stats);
       ready.addLast(g);
       atomics.netpollReady = ready.size();
+      atomics.timersDue++;
     } else {
       // A running P would run this timer at its next schedule(); ready it through Sched.
       send(run.sched, new Sched.Ready(now, g));
@@ -153,6 +162,25 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
 
   private Behavior<Command> onPoll(Poll p) {
     send(run.allp.get(p.p()), new P.Polled(now + run.cost.netpoll(), drain()));
+    return this;
+  }
+
+  private Behavior<Command> onRunTimers(RunTimers r) {
+    java.util.ArrayList<G> due = new java.util.ArrayList<>(atomics.timersDue);
+    int n = ready.size();
+    for (int i = 0; i < n; i++) {
+      G g = ready.pollFirst();
+      if (g.fromFd) {
+        ready.addLast(g); // descriptors are epoll's: left for the next netpoll, in order
+        continue;
+      }
+      g.take(G.Where.NETPOLL_READY, run.stats);
+      g.runnableSince = now;
+      due.add(g);
+    }
+    atomics.netpollReady = ready.size();
+    atomics.timersDue = 0;
+    send(run.allp.get(r.p()), new P.TimersRun(now + run.cost.schedule(), due.toArray(new G[0])));
     return this;
   }
 
@@ -243,6 +271,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       out.add(g);
     }
     atomics.netpollReady = ready.size();
+    atomics.timersDue = 0; // timers are never held back: every one left ready went out above
     return out.toArray(new G[0]);
   }
 }

@@ -96,6 +96,14 @@ public final class P extends SimActor<P.Command> {
     }
   }
 
+  /** What checkTimers found: goroutines whose sleep ended while an M was blocked in netpoll. */
+  public record TimersRun(long at, G[] list) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      forEach(f, null, list);
+    }
+  }
+
   /** The holding M lets go of this P (stoplockedm, mexit); handoffp follows. */
   public record Drop(long at, int mid) implements Command {}
 
@@ -149,6 +157,7 @@ public final class P extends SimActor<P.Command> {
         .on(Stolen.class, this::onStolen)
         .on(Work.class, this::onWork)
         .on(Polled.class, this::onPolled)
+        .on(TimersRun.class, this::onTimersRun)
         .on(Drop.class, this::onDrop);
   }
 
@@ -329,6 +338,20 @@ public final class P extends SimActor<P.Command> {
     return this;
   }
 
+  private Behavior<Command> onTimersRun(TimersRun t) {
+    // The timer func (goroutineReady) readies each G into runnext and calls wakep, as ready()
+    // does (after the first wakep an M spins and the others return at once).
+    for (G g : t.list()) {
+      runqput(g, true);
+    }
+    publish();
+    if (t.list().length > 0 && atomics.wakepWorthTrying(run.runtime.goMinor())) {
+      send(run.sched, new Sched.WakeP(now));
+    }
+    findLocal();
+    return this;
+  }
+
   private Behavior<Command> onDrop(Drop d) {
     if (d.mid() != holderId) {
       violation("M" + d.mid() + " dropped P" + id + " held by M" + holderId);
@@ -348,6 +371,7 @@ public final class P extends SimActor<P.Command> {
   /** Where findRunnable is waiting for an answer. */
   private enum Phase {
     FAIR,
+    TIMERS,
     GLOBAL,
     NETPOLL,
     STEAL
@@ -366,6 +390,12 @@ public final class P extends SimActor<P.Command> {
   }
 
   private void findLocal() {
+    // checkTimers: run the timers that are due (only those an M asleep in netpoll holds back).
+    if (atomics.timersDue > 0) {
+      phase = Phase.TIMERS;
+      send(run.netpoller, new Netpoller.RunTimers(now, id));
+      return;
+    }
     boolean inherit = runnext != null;
     G g = runqget();
     if (g != null) {

@@ -41,10 +41,11 @@
  *
  * <ul>
  *   <li>No garbage collector: no GC workers, no stop-the-world, no gcwaiting.
- *   <li>Timers live in the netpoller, not on each P: a timer that fires while an M is blocked in
- *       netpoll is run when that M wakes (at whole milliseconds, like epoll_wait); otherwise the
- *       G is readied through the global run queue (the runtime puts it on the runnext of the P
- *       that runs its timers).
+ *   <li>Timers live in the netpoller, not on each P. A timer that fires while an M is blocked
+ *       in netpoll waits for that M (at whole milliseconds, like epoll_wait) or for the next P
+ *       that goes through schedule() (checkTimers: {@link dev.gmpsim.model.Netpoller.RunTimers}),
+ *       whichever comes first; otherwise the G is readied through the global run queue (the
+ *       runtime puts it on the runnext of the P that runs its timers).
  *   <li>A syscall shorter than sysmon's shortest sleep (20us) cannot be retaken under the real
  *       rules, so the M runs it without telling its P; the counters still see it.
  *   <li>No CPU scheduler: every M that has work runs at once, however few CPUs the machine has.

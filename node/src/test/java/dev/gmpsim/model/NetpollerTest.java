@@ -210,6 +210,31 @@ class NetpollerTest extends ModelTest {
   }
 
   @Test
+  void checkTimersRunsATimerThatFiredWhileAnMSleepsInNetpollAndLeavesDescriptorsToEpoll() {
+    // The runtime keeps timers on the Ps: a P in schedule() runs the due ones without waiting
+    // for the M asleep in epoll_wait (1ms). Descriptors stay epoll's.
+    Rig r = new Rig(go("1.19", "futex-wake: 33us")).mGoesIntoNetpoll();
+    G sleeper = r.h.g(new Op.Block("sleeper"));
+    G reader = r.h.g(new Op.Block("reader"));
+    r.h.at(r.np, new Netpoller.AddTimer(0, sleeper, 200_000));
+    r.h.at(r.np, new Netpoller.BlockingPoll(10_000, r.m7, 7, false));
+    r.h.at(r.np, new Netpoller.Park(0, reader, 250_000));
+    r.h.at(r.np, new Netpoller.RunTimers(260_000, 0));
+    r.finishOk();
+
+    List<Msg> toP = drain(r.p);
+    assertEquals(1, toP.size(), toP.toString());
+    P.TimersRun run = assertInstanceOf(P.TimersRun.class, toP.get(0));
+    assertEquals(260_000, run.at());
+    assertArrayEquals(new G[] {sleeper}, run.list(), "only the timer");
+    assertEquals(0, r.h.run.atomics.timersDue);
+    List<Msg> s = drain(r.sched);
+    Sched.NetpollReturned ret = assertInstanceOf(Sched.NetpollReturned.class, s.get(0));
+    assertEquals(283_000, ret.at(), "the descriptor woke the poller: 250us + 33us");
+    assertArrayEquals(new G[] {reader}, ret.list(), "the poller returns the descriptor only");
+  }
+
+  @Test
   void aTimerAddedWhileTheNetpollingMIsOnItsWayBackStartsNoOtherM() {
     // wakeNetPoller: while sched.lastpoll == 0 an M is in (or just back from) netpoll and will
     // look at the timers; proc.go then only calls netpollBreak, never wakep.

@@ -186,6 +186,42 @@ class StealTest extends ModelTest {
   }
 
   @Test
+  void scheduleRunsATimerThatFiredWhileAnMSleepsInNetpollBeforeItsOwnQueue() {
+    // checkTimers at the top of findRunnable: the sleeper's timer went off at 200us while an M
+    // waits in epoll_wait for 1ms; P0's next schedule() at 300us runs it (goroutineReady puts
+    // it in runnext) ahead of the G already queued.
+    ModelHarness h = new ModelHarness(kit, ModelHarness.exact(2, ""), 5_000_000, 0).withClock();
+    TestProbe<Msg> m0s = kit.createTestProbe(Msg.class);
+    TestProbe<Msg> scheds = kit.createTestProbe(Msg.class);
+    TestProbe<Msg> poller = kit.createTestProbe(Msg.class);
+    ActorRef<M.Command> m0 = h.stub(m0s, "m0");
+    ActorRef<M.Command> m7 = h.stub(poller, "m7");
+    h.run.sched = h.stub(scheds, "sched");
+    ActorRef<P.Command> p0 = h.realP(0);
+    ActorRef<Netpoller.Command> np = h.realNetpoller();
+    h.run.atomics.npidle = 1;
+    h.run.atomics.nmspinning = 1; // someone spins: ready()'s wakep has nothing to do
+    h.run.atomics.lastpoll = Atomics.POLLING;
+    G first = h.g(new Op.Block("first"));
+    G queued = h.g(new Op.Block("queued"));
+    G sleeper = h.g(new Op.Block("sleeper"));
+    h.at(p0, new P.Acquire(0, m0, 0, false, first, false, null));
+    h.at(p0, new P.RunqPut(10, queued, false));
+    h.at(np, new Netpoller.AddTimer(20, sleeper, 200_000));
+    h.at(np, new Netpoller.BlockingPoll(30, m7, 7, false));
+    h.at(p0, new P.Schedule(300_000, 0));
+    h.start();
+    assertEquals("ok", h.awaitEnd().outcome());
+
+    List<M.Execute> ex = ModelHarness.only(ModelHarness.drain(m0s), M.Execute.class);
+    assertEquals(2, ex.size(), ex.toString());
+    assertEquals(sleeper, ex.get(1).g(), "the due timer's goroutine runs first");
+    assertEquals(0, h.run.atomics.timersDue);
+    assertEquals(1, h.run.atomics.pRunqLen[0], "the queued G waits its turn");
+    assertTrue(ModelHarness.only(ModelHarness.drain(scheds), Sched.WakeP.class).isEmpty());
+  }
+
+  @Test
   void runqgrabGivesRunnextOnlyToARequestOfTheLastPass() {
     // The grab itself, asked directly: P1 has only runnext; the thief P0 is a stub.
     ModelHarness h = new ModelHarness(kit, ModelHarness.exact(2, ""), 1_000_000, 0).withClock();

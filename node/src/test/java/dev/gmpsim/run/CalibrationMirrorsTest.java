@@ -18,12 +18,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The two calibration mirrors that used to miss (calibration/scenarios/, against
- * calibration/real-go-1.19.tsv): the TCP server as the whole process the harness runs (a
- * cgo-linked binary whose main waits in waitid for the load generator, connections accepted one
- * by one), and 100 goroutines in nanosleep(100us) with the durations that call really has
- * under that load (calibration/sleeps-go-1.19.tsv). Each mirror's peak must lie within 20% (at
- * least 2 threads) of every real run, and threads must not shrink.
+ * Calibration mirrors (calibration/scenarios/) against the real Go 1.19 runs stored in
+ * calibration/real-go-1.19.tsv, one per mechanism that once made the model miss: the TCP server
+ * as the whole process the harness runs (a cgo-linked binary whose main waits in waitid for the
+ * load generator, connections accepted one by one); 100 goroutines in nanosleep(100us), where
+ * the timer slack decides how many sleeps outlast two sysmon rounds; 100 goroutines calling
+ * usleep(1ms) in C, which stay in lock step without the wake-up jitter; and requests started
+ * from a time.Sleep(200us) loop, whose timers a P in schedule() runs before the M asleep in
+ * epoll_wait wakes. Each mirror's peak must lie within 20% (at least 2 threads) of every real
+ * run, and threads must not shrink.
  */
 class CalibrationMirrorsTest {
   static ActorSystem<Void> system;
@@ -45,11 +48,14 @@ class CalibrationMirrorsTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "network, network, k=1000 rate=5000 work=20us",
-    "syscall-n100-100us, syscall, n=100 d=100us",
+    "network, network, k=1000 rate=5000 work=20us, 2",
+    "syscall-n100-100us, syscall, n=100 d=100us, 2",
+    "cgo-n100-1ms, cgo, n=100 d=1ms sem=none, 2",
+    "paced-p2, paced, n=1000 gap=200us d=2ms, 2",
   })
-  void mirrorScenarioMatchesRealGo119(String scenario, String kase, String params) throws Exception {
-    List<Integer> real = RealGoCalibrationTest.realPeaks(kase, params, 2);
+  void mirrorScenarioMatchesRealGo119(String scenario, String kase, String params, int procs)
+      throws Exception {
+    List<Integer> real = RealGoCalibrationTest.realPeaks(kase, params, procs);
     assertFalse(real.isEmpty(), "no real measurement for " + kase + " " + params);
     Scenario sc = ScenarioLoader.load(calibration().resolve("scenarios").resolve(scenario + ".yaml"));
     RunSummary s = Simulation.run(system, sc, RunOptions.seed(sc.seed())).summary();
