@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the calibration programs with the real Go 1.19 toolchain and runs each
+# Builds the calibration programs with a real Go toolchain (Go 1.19 unless GO names another;
+# the files below are named after its version, e.g. real-go-1.22.tsv) and runs each
 # case RUNS times under GODEBUG=schedtrace=100, extracting thread counts.
 # Outputs (in $OUT, default this directory):
 #   real-go-1.19.tsv         case params gomaxprocs run first/peak/final threads, final idlethreads
@@ -14,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 GO=${GO:-/usr/lib/go-1.19/bin/go}
+GOVER=$("$GO" env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')
 RUNS=${RUNS:-3}
 OUT=${OUT:-.}
 LOGDIR=${LOGDIR:-$OUT/logs}
@@ -29,8 +31,8 @@ for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sl
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
-TSV=$OUT/real-go-1.19.tsv OPS=$OUT/real-go-1.19-ops.tsv SER=$OUT/real-go-1.19-series.tsv
-SLP=$OUT/sleeps-go-1.19.tsv NET=$OUT/network-setup-go-1.19.tsv
+TSV=$OUT/real-go-$GOVER.tsv OPS=$OUT/real-go-$GOVER-ops.tsv SER=$OUT/real-go-$GOVER-series.tsv
+SLP=$OUT/sleeps-go-$GOVER.tsv NET=$OUT/network-setup-go-$GOVER.tsv
 printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\n' > "$TSV"
 printf 'case\tparams\tgomaxprocs\trun\tsummary\n' > "$OPS"
 printf 'case\tparams\tgomaxprocs\tthreads_every_100ms\n' > "$SER"
@@ -158,7 +160,7 @@ fi
 
 # micro-costs
 if [[ $COSTS == 1 ]] && [[ costs =~ $ONLY || $ONLY == . ]]; then
-  printf 'name\tmedian_ns\tp90_ns\tmethod\n' > "$OUT/costs-go-1.19.tsv"
-  ./bin/costs >> "$OUT/costs-go-1.19.tsv"
-  cat "$OUT/costs-go-1.19.tsv" >&2
+  printf 'name\tmedian_ns\tp90_ns\tmethod\n' > "$OUT/costs-go-$GOVER.tsv"
+  ./bin/costs >> "$OUT/costs-go-$GOVER.tsv"
+  cat "$OUT/costs-go-$GOVER.tsv" >&2
 fi

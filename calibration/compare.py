@@ -6,7 +6,9 @@ folder); the model's from `gmpsim run FILE --json`. Prints one row per case: rea
 threads (median of the runs), the model's peak and final, the model's error (model - real, in
 threads and in % of real), and whether the peak is within 20% or 2 threads; then the count.
 
-Usage: compare.py [--real TSV] [--only REGEX] [--jobs N] [--gmpsim CMD]
+Usage: compare.py [--real TSV] [--go VERSION] [--only REGEX] [--jobs N] [--gmpsim CMD]
+  --go     run the mirrors under another Go version's rules (their go-version "1.19" replaced),
+           to compare with measurements of programs built by that Go (e.g. real-go-1.22.tsv)
   --only   a regex on "case params" as collect.sh's ONLY (e.g. '^syscall n=100 '), or on the
            scenario name (e.g. network)
   --gmpsim the gmpsim command (default: ../gmpsim, which builds the jar when it is stale)
@@ -20,6 +22,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -68,20 +71,32 @@ def real_rows(path):
     return rows
 
 
-def run_model(name, env):
+def run_model(name, env, go=None):
     """The model's summary for scenario NAME; one retry (a JVM that starts slowly on a busy
     machine can fail before it runs anything)."""
     path = os.path.join(HERE, "scenarios", name + ".yaml")
+    if go:
+        with open(path) as f:
+            text = f.read().replace('go-version: "1.19"', f'go-version: "{go}"')
+        tmp = tempfile.NamedTemporaryFile("w", suffix=f"-{name}.yaml", delete=False)
+        with tmp:
+            tmp.write(text)
+        path = tmp.name
     err = ""
     for _ in range(2):
         p = subprocess.run([env["GMPSIM_CMD"], "run", path, "--json"], capture_output=True, text=True, env=env)
         if p.returncode == 0:
             try:
-                return json.loads(p.stdout), None
+                out = json.loads(p.stdout)
+                if go:
+                    os.unlink(path)
+                return out, None
             except ValueError as e:
                 err = f"bad JSON from gmpsim: {e}"
         else:
             err = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]
+    if go:
+        os.unlink(path)
     return None, err
 
 
@@ -94,6 +109,7 @@ def fmt_err(model, real):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--real", default=os.path.join(HERE, "real-go-1.19.tsv"))
+    ap.add_argument("--go", default=None)
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--gmpsim", default=GMPSIM)
@@ -123,7 +139,7 @@ def main():
         print("compare: building gmpsim failed:\n" + b.stderr, file=sys.stderr)
         return 1
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        results = list(ex.map(lambda t: run_model(t[0], env), todo))
+        results = list(ex.map(lambda t: run_model(t[0], env, a.go), todo))
 
     cols = f"{'case':<20} {'real peak':>9} {'real final':>10} {'model peak':>10} {'model final':>11}" \
            f" {'peak err':>8} {'peak err%':>9} {'final err':>9} {'final err%':>10}  within"

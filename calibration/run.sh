@@ -4,9 +4,12 @@
 #   calibration/run.sh                 # everything: ~6 min on 2 cores
 #   RUNS=1 ONLY=network calibration/run.sh
 #   calibration/run.sh --model-only    # no real runs: compare with the stored real-go-1.19.tsv
+#   GOVER=1.22 calibration/run.sh      # another Go (Debian's golang-1.22-go, from backports);
+#                                      # the mirrors then run under that version's rules
 #
-# 1. Installs what is missing with apt-get (as root, or through sudo): Go 1.19 (golang-1.19-go,
-#    /usr/lib/go-1.19), gcc for the cgo programs, python3, and a JDK 17 and Maven for GMPsim.
+# 1. Installs what is missing with apt-get (as root, or through sudo): Go $GOVER (default 1.19,
+#    golang-$GOVER-go in /usr/lib/go-$GOVER; 1.21 and later come from bookworm-backports, which
+#    is added when needed), gcc for the cgo programs, python3, and a JDK 17 and Maven.
 # 2. Builds GMPsim if needed (./gmpsim builds the jar when it is missing or stale).
 # 3. Runs the real programs with collect.sh: each case RUNS times (default 3) under
 #    GODEBUG=schedtrace=100; ONLY is a regex on "case params" (e.g. '^syscall n=100 ', network).
@@ -23,7 +26,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-GO=${GO:-/usr/lib/go-1.19/bin/go}
+GOVER=${GOVER:-1.19}
+GO=${GO:-/usr/lib/go-$GOVER/bin/go}
 RUNS=${RUNS:-3}
 ONLY=${ONLY:-.}
 model_only=0
@@ -41,7 +45,7 @@ log() { echo "run.sh: $*" >&2; }
 # --- 1. what the machine needs ---
 missing=()
 if [[ $model_only == 0 ]]; then
-  [[ -x $GO ]] || missing+=(golang-1.19-go)
+  [[ -x $GO ]] || missing+=("golang-$GOVER-go")
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 fi
 command -v python3 >/dev/null || missing+=(python3)
@@ -54,6 +58,12 @@ if ((${#missing[@]})); then
   fi
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  if [[ " ${missing[*]} " == *" golang-$GOVER-go "* ]] && ! apt-cache show "golang-$GOVER-go" >/dev/null 2>&1; then
+    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+    log "golang-$GOVER-go is not in the configured archives: adding $codename-backports"
+    echo "deb http://deb.debian.org/debian $codename-backports main" |
+      "${sudo[@]}" tee "/etc/apt/sources.list.d/$codename-backports.list" >/dev/null
+  fi
   "${sudo[@]}" apt-get update -q >&2
   "${sudo[@]}" apt-get install -y -q "${missing[@]}" >&2
 fi
@@ -64,7 +74,7 @@ log "building GMPsim if needed"
 
 # --- 3. the real programs ---
 if [[ $model_only == 1 ]]; then
-  real=$here/real-go-1.19.tsv
+  real=$here/real-go-$GOVER.tsv
   OUT=${OUT:-}
   log "model only: comparing with $real"
 else
@@ -74,13 +84,14 @@ else
   log "real programs: RUNS=$RUNS ONLY=$ONLY -> $OUT"
   ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
   OUT=$OUT RUNS=$RUNS ONLY=$ONLY GO=$GO COSTS=0 SLEEPS=0 "$here/collect.sh"
-  real=$OUT/real-go-1.19.tsv
+  real=$OUT/real-go-$GOVER.tsv
 fi
 
 # --- 4. the model against them ---
 log "mirror scenarios"
 only_arg=()
 [[ $ONLY == . ]] || only_arg=(--only "$ONLY")
+[[ $GOVER == 1.19 ]] || only_arg+=(--go "$GOVER")
 set +e
 if [[ -n ${OUT:-} ]]; then
   python3 "$here/compare.py" --real "$real" "${only_arg[@]}" | tee "$OUT/compare.txt"
