@@ -49,9 +49,10 @@
  *   <li>A syscall shorter than sysmon's shortest sleep (20us) cannot be retaken under the real
  *       rules, so the M runs it without telling its P; the counters still see it.
  *   <li>No CPU scheduler: every M that has work runs at once, however few CPUs the machine has.
- *       Where threads outnumber CPUs, a thread back from a syscall really waits for a CPU before
- *       exitsyscall, sysmon retakes more, and real Go makes more threads than the model (25-40%
- *       more for 100 goroutines making short syscalls on 2 CPUs, calibration/MEASUREMENTS.md).
+ *       Where many threads wake on few CPUs, their wake-ups take longer than the cost table's
+ *       (measured on an idle machine), more syscalls outlast two sysmon rounds, and real Go
+ *       makes more threads than the model (25-40% more for 100 goroutines making 40k-140k short
+ *       syscalls/s on 2 CPUs, calibration/MEASUREMENTS.md).
  *   <li>The kernel is a delay: a thread blocked in a syscall or a C call runs again after its
  *       wait plus a sampled wake-up (timer slack for sleeps, {@code syscall-wakeup} otherwise).
  * </ul>
