@@ -27,7 +27,7 @@ mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
@@ -126,6 +126,12 @@ run_case fileread "n=100 size=4096" 4 fileread -n 100 -size 4096 -dur 2s
 for g in 2 4; do
   run_case paced "n=1000 gap=200us d=2ms" "$g" paced -n 1000 -gap 200us -d 2ms
 done
+# (k) CPU-bound goroutines beside blocking syscalls
+run_case mix "cpu=4 sys=20 d=1ms" 2 mix -cpu 4 -sys 20 -d 1ms
+run_case mix "cpu=4 sys=20 d=1ms" 4 mix -cpu 4 -sys 20 -d 1ms
+run_case mix "cpu=0 sys=20 d=1ms" 2 mix -cpu 0 -sys 20 -d 1ms
+run_case mix "cpu=4 sys=20 d=1ms sleep=5ms" 2 mix -cpu 4 -sys 20 -d 1ms -sleep 5ms
+run_case mix "cpu=2 sys=100 d=10ms" 2 mix -cpu 2 -sys 100 -d 10ms
 
 # (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
 # scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load

@@ -54,6 +54,10 @@ CASES = [
     ("cgo-n20-10ms-p4", "cgo", "n=20 d=10ms sem=none", 4), ("cgo-n100-sem32-p4", "cgo", "n=100 d=50ms sem=32", 4),
     ("lock-keep-p4", "lock", "n=100 sleep=1s mode=keep", 4), ("fileread-n100-p4", "fileread", "n=100 size=4096", 4),
     ("paced-p2", "paced", "n=1000 gap=200us d=2ms", 2), ("paced-p4", "paced", "n=1000 gap=200us d=2ms", 4),
+    ("mix-cpu4-sys20", "mix", "cpu=4 sys=20 d=1ms", 2), ("mix-cpu4-sys20-p4", "mix", "cpu=4 sys=20 d=1ms", 4),
+    ("mix-cpu0-sys20", "mix", "cpu=0 sys=20 d=1ms", 2),
+    ("mix-cpu4-sys20-sleep", "mix", "cpu=4 sys=20 d=1ms sleep=5ms", 2),
+    ("mix-cpu2-sys100-10ms", "mix", "cpu=2 sys=100 d=10ms", 2),
 ]
 
 
