@@ -3,6 +3,7 @@
 // one handler goroutine per connection, each request a small (64 B)
 // request/response; the handler burns ~W of CPU (default 20us). Sockets are
 // non-blocking and parked in the netpoller, so blocked reads do NOT hold an M.
+// -sys D adds a blocking nanosleep(D) to each request (workload B: a disk read per request).
 // The load generator (K conns, fixed total rate R req/s, open-loop pacing per
 // connection) runs in a CHILD process (same binary, -role=client, GODEBUG
 // stripped) so the schedtrace of this process only shows the server.
@@ -20,7 +21,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 const msg = 64
@@ -31,7 +34,14 @@ func spin(w time.Duration) {
 	}
 }
 
-func server(k, rate int, dur, work, tail time.Duration) {
+// block makes the blocking syscall a request may need (-sys D): a raw nanosleep(D) through
+// syscall.Syscall, standing in for a disk read (the reference text's workload B).
+func block(d time.Duration) {
+	ts := syscall.NsecToTimespec(int64(d))
+	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+}
+
+func server(k, rate int, dur, work, sys, tail time.Duration) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(err)
@@ -51,6 +61,9 @@ func server(k, rate int, dur, work, tail time.Duration) {
 						return
 					}
 					spin(work)
+					if sys > 0 {
+						block(sys)
+					}
 					if _, err := c.Write(buf); err != nil {
 						return
 					}
@@ -138,11 +151,12 @@ func main() {
 	rate := flag.Int("rate", 5000, "total requests per second")
 	dur := flag.Duration("dur", 3*time.Second, "load duration")
 	work := flag.Duration("work", 20*time.Microsecond, "server CPU per request")
+	sys := flag.Duration("sys", 0, "a blocking syscall of this length per request (0: none)")
 	tail := flag.Duration("tail", 500*time.Millisecond, "server idle time after load")
 	flag.Parse()
 	if *role == "client" {
 		client(*addr, *k, *rate, *dur)
 		return
 	}
-	server(*k, *rate, *dur, *work, *tail)
+	server(*k, *rate, *dur, *work, *sys, *tail)
 }

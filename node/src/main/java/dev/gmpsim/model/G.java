@@ -64,6 +64,8 @@ public final class G {
   public long runnableSince = -1;
   /** Start of the request it is serving, or -1. */
   public long requestStart = -1;
+  /** When an open-loop peer sends its next request (net-read every), or -1 before the first. */
+  long nextArrival = -1;
   /** When its descriptor last became ready. */
   public long lastReady = -1;
   /** Compute left over from a preemption, run before the next op. */

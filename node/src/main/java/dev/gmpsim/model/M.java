@@ -327,6 +327,23 @@ public final class M extends SimActor<M.Command> {
             t += run.cost.vdsoFallback();
             stats.syscall(v.name(), run.cost.vdsoFallback());
           }
+        } else if (op instanceof Op.NetRead r && r.every() != null) {
+          // An open-loop peer: the data is there if it was sent while we were busy.
+          t = quickSyscall(t, "read", run.cost.netSyscall());
+          if (g.nextArrival < 0) {
+            g.nextArrival = t + (r.first() != null ? r.first() : r.every()).sample(run.rng);
+          }
+          long at = g.nextArrival;
+          g.nextArrival = at + r.every().sample(run.rng);
+          if (at > t) {
+            g.rereadPending = true;
+            g.startsRequest = r.startsRequest();
+            send(run.netpoller, new Netpoller.Park(t, g, at));
+            return gopark(t, "IO wait", null);
+          }
+          if (r.startsRequest()) {
+            g.requestStart = at;
+          }
         } else if (op instanceof Op.NetRead r) {
           t = quickSyscall(t, "read", run.cost.netSyscall());
           long delay = r.delay().sample(run.rng);

@@ -25,7 +25,11 @@ public sealed interface Op {
   record Vdso(String name) implements Op {}
 
   /** A socket read; {@code startsRequest} marks the data's arrival as a request's start. */
-  record NetRead(Dist delay, boolean startsRequest) implements Op {}
+  record NetRead(Dist delay, boolean startsRequest, Dist every, Dist first) implements Op {
+    NetRead(Dist delay, boolean startsRequest) {
+      this(delay, startsRequest, null, null);
+    }
+  }
 
   record NetWrite() implements Op {}
 

@@ -111,7 +111,7 @@ final class Programs {
     } else if (s instanceof Step.Vdso v) {
       return new Op.Vdso(v.name());
     } else if (s instanceof Step.NetRead r) {
-      return new Op.NetRead(r.delay(), false);
+      return new Op.NetRead(r.delay(), false, r.every(), r.first());
     } else if (s instanceof Step.NetWrite) {
       return new Op.NetWrite();
     } else if (s instanceof Step.Sleep sl) {

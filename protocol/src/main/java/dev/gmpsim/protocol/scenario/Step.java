@@ -45,9 +45,15 @@ public sealed interface Step {
   /**
    * Reads a socket through the netpoller: a non-blocking read syscall; when no data is there yet
    * the goroutine parks on the descriptor (gopark, the M is free) until data arrives {@code wait}
-   * later, then reads again.
+   * later, then reads again. With {@code every} the peer is open-loop: it sends a request every
+   * {@code every} (the first {@code first} after the goroutine's first read) whether or not the
+   * answers keep up, so a goroutine that falls behind finds data waiting and does not park.
    */
-  record NetRead(Dist delay) implements Step {}
+  record NetRead(Dist delay, Dist every, Dist first) implements Step {
+    public NetRead(Dist delay) {
+      this(delay, null, null);
+    }
+  }
 
   /** Writes a socket: one short non-blocking write syscall. */
   record NetWrite() implements Step {}

@@ -115,8 +115,16 @@ final class StepDeserializer extends StdDeserializer<Step> {
       case "net-read":
         {
           if (p.currentToken() == JsonToken.START_OBJECT) {
-            Map<String, String> args = args(p, ctxt, kind, List.of("wait"));
-            return new Step.NetRead(Dist.parse(args.getOrDefault("wait", "0")));
+            Map<String, String> args = args(p, ctxt, kind, List.of("wait", "every", "first"));
+            Dist every = optional(ctxt, args.get("every"));
+            if (every == null && args.containsKey("first")) {
+              ctxt.reportInputMismatch(this, "net-read: 'first' goes with 'every'");
+            }
+            if (every != null && args.containsKey("wait")) {
+              ctxt.reportInputMismatch(this, "net-read: give 'wait' (closed loop) or 'every' (open loop), not both");
+            }
+            return new Step.NetRead(
+                parse(ctxt, args.getOrDefault("wait", "0")), every, optional(ctxt, args.get("first")));
           }
           return new Step.NetRead(dist(p, ctxt));
         }
