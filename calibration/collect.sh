@@ -132,6 +132,11 @@ run_case mix "cpu=4 sys=20 d=1ms" 4 mix -cpu 4 -sys 20 -d 1ms
 run_case mix "cpu=0 sys=20 d=1ms" 2 mix -cpu 0 -sys 20 -d 1ms
 run_case mix "cpu=4 sys=20 d=1ms sleep=5ms" 2 mix -cpu 4 -sys 20 -d 1ms -sleep 5ms
 run_case mix "cpu=2 sys=100 d=10ms" 2 mix -cpu 2 -sys 100 -d 10ms
+# (l) the network server with a blocking syscall per request (workload B's shape)
+for sys in 1ms 2ms; do
+  run_case network "k=1000 rate=5000 work=20us sys=$sys" 2 network -k 1000 -rate 5000 -dur 3s -work 20us -sys "$sys"
+done
+run_case network "k=100 rate=5000 work=20us sys=1ms" 2 network -k 100 -rate 5000 -dur 3s -work 20us -sys 1ms
 
 # (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
 # scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load

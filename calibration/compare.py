@@ -58,6 +58,9 @@ CASES = [
     ("mix-cpu0-sys20", "mix", "cpu=0 sys=20 d=1ms", 2),
     ("mix-cpu4-sys20-sleep", "mix", "cpu=4 sys=20 d=1ms sleep=5ms", 2),
     ("mix-cpu2-sys100-10ms", "mix", "cpu=2 sys=100 d=10ms", 2),
+    ("network-sys1ms", "network", "k=1000 rate=5000 work=20us sys=1ms", 2),
+    ("network-sys2ms", "network", "k=1000 rate=5000 work=20us sys=2ms", 2),
+    ("network-k100-sys1ms", "network", "k=100 rate=5000 work=20us sys=1ms", 2),
 ]
 
 

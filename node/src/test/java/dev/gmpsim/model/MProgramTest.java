@@ -214,6 +214,36 @@ class MProgramTest extends ModelTest {
   }
 
   @Test
+  void anOpenLoopPeerLeavesDataWaitingForAGoroutineThatFellBehind() {
+    // net-read {every: 1ms, first: 500us}: requests arrive at 1.5ms, 2.5ms, 3.5ms, ... from the
+    // first read at 1ms. The G parks for the first; busy (5ms of compute) until 6.5ms, it then
+    // finds the next ones already there and reads them without parking, up to the one due at
+    // 7.5ms, for which it parks again.
+    Rig r = new Rig(ZeroCosts.scenario(2));
+    Op read = new Op.NetRead(Dist.constant(0), false, Dist.constant(1_000_000), Dist.constant(500_000));
+    G g =
+        r.h.g(
+            read,
+            new Op.Compute(Dist.constant(5_000_000)),
+            read, read, read, read, read, read,
+            new Op.Block("after"));
+    r.run(g, 1_000_000);
+    // The netpoller (stubbed) readies the G at 1.5ms; P0 runs it again at once.
+    r.h.at(r.m, new M.Execute(1_500_000, g, r.p0, 0, 2));
+    r.h.at(r.m, new M.Execute(7_500_000, g, r.p0, 0, 3));
+    r.finishOk();
+
+    List<Netpoller.Park> parks = ZeroCosts.only(drain(r.other), Netpoller.Park.class);
+    assertEquals(2, parks.size(), parks.toString());
+    assertEquals(1_000_000, parks.get(0).at());
+    assertEquals(1_500_000, parks.get(0).readyAt(), "the first request, 500us after the first read");
+    // Busy until 6.5ms: the requests of 2.5 .. 6.5ms were waiting; the one of 7.5ms was not.
+    assertEquals(6_500_000, parks.get(1).at());
+    assertEquals(7_500_000, parks.get(1).readyAt());
+    assertEquals(7 + 2, r.h.run.stats.syscallTable().get("read")[0], "7 reads, 2 re-reads after parking");
+  }
+
+  @Test
   void cgoAddsTheCallOverheadAndCountsCgoCalls() {
     Rig r = new Rig(ZeroCosts.scenario(2, "cgo-call: 100ns"));
     G g =

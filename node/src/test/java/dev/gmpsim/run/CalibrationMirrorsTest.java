@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the timer slack decides how many sleeps outlast two sysmon rounds; 100 goroutines calling
  * usleep(1ms) in C, which stay in lock step without the wake-up jitter; and requests started
  * from a time.Sleep(200us) loop, whose timers a P in schedule() runs before the M asleep in
- * epoll_wait wakes. Each mirror's peak must lie within 20% (at least 2 threads) of every real
+ * epoll_wait wakes; and the server with a 1ms syscall per request whose open-loop clients'
+ * requests pile up until a handler serving several in a row trips sysmon's schedtick rule.
+ * Each mirror's peak must lie within 20% (at least 2 threads) of every real
  * run, and threads must not shrink.
  */
 class CalibrationMirrorsTest {
@@ -52,6 +54,7 @@ class CalibrationMirrorsTest {
     "syscall-n100-100us, syscall, n=100 d=100us, 2",
     "cgo-n100-1ms, cgo, n=100 d=1ms sem=none, 2",
     "paced-p2, paced, n=1000 gap=200us d=2ms, 2",
+    "network-sys1ms, network, k=1000 rate=5000 work=20us sys=1ms, 2",
   })
   void mirrorScenarioMatchesRealGo119(String scenario, String kase, String params, int procs)
       throws Exception {

@@ -93,6 +93,28 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void openLoopNetRead() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - net-read: {every: 200ms, first: "uniform(0ms, 200ms)"}
+              - net-read: {wait: 5ms}
+        """);
+    List<Step> st = s.workload().get(0).steps();
+    assertEquals(new Step.NetRead(Dist.parse("0"), Dist.parse("200ms"), Dist.parse("uniform(0ms, 200ms)")), st.get(0));
+    assertEquals(new Step.NetRead(Dist.parse("5ms")), st.get(1));
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - net-read: {wait: 5ms, every: 1ms}
+        """));
+    assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    assertEquals(4, e.line());
+  }
+
+  @Test
   void impossibleValuesNameTheirKeyAndLine() {
     ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
         name: x
