@@ -331,7 +331,11 @@ public final class M extends SimActor<M.Command> {
           // An open-loop peer: the data is there if it was sent while we were busy.
           t = quickSyscall(t, "read", run.cost.netSyscall());
           if (g.nextArrival < 0) {
-            g.nextArrival = t + (r.first() != null ? r.first() : r.every()).sample(run.rng);
+            // Without a first gap the peer starts at a random point of its first interval.
+            g.nextArrival =
+                t + (r.first() != null
+                    ? r.first().sample(run.rng)
+                    : (long) (run.rng.nextDouble() * r.every().sample(run.rng)));
           }
           long at = g.nextArrival;
           g.nextArrival = at + r.every().sample(run.rng);

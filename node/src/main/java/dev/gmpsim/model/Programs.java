@@ -71,7 +71,10 @@ final class Programs {
       case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false)}));
       case CONNECTIONS -> {
         List<Op> conn = new ArrayList<>();
-        conn.add(new Op.NetRead(g.think(), true));
+        conn.add(
+            g.interval() == null
+                ? new Op.NetRead(g.think(), true)
+                : new Op.NetRead(Dist.constant(0), true, g.interval(), null));
         conn.addAll(List.of(body));
         conn.add(new Op.RequestEnd());
         Op[] connProgram = {new Op.Loop(0, conn.toArray(Op[]::new))};

@@ -78,4 +78,29 @@ class LanguageRunTest {
         """);
     assertEquals(6, s.syscallTable().get("flock").calls());
   }
+
+  @Test
+  void anOpenLoopClientQueuesRequestsThatAClosedLoopClientWouldNotHaveSent() throws Exception {
+    // One connection, 2ms of Go code per request. A closed-loop client (think 1ms) waits for
+    // each answer: every request takes 2ms. An open-loop client sends every 1ms whatever the
+    // answers: requests pile up in the socket and each waits longer than the one before.
+    String body = """
+        runtime: {gomaxprocs: 1}
+        duration: 200ms
+        workload:
+          - kind: connections
+            count: 1
+            %s
+            steps: [{compute: 2ms}, net-write]
+        """;
+    RunSummary closed = run(body.formatted("think: 1ms"));
+    RunSummary open = run(body.formatted("interval: 1ms"));
+    assertEquals("ok", closed.outcome());
+    assertEquals("ok", open.outcome());
+    assertTrue(closed.requestLatencyNs().max() < 2_100_000, "closed loop: " + closed.requestLatencyNs());
+    // About 100 served in 200ms while 200 were sent: the last ones waited ~100ms.
+    assertTrue(open.requestLatencyNs().count() >= 95 && open.requestLatencyNs().count() <= 100,
+        "open loop served " + open.requestLatencyNs().count());
+    assertTrue(open.requestLatencyNs().max() > 90_000_000, "open loop: " + open.requestLatencyNs());
+  }
 }

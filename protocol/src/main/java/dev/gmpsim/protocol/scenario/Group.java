@@ -11,8 +11,9 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code connections}: {@code count} goroutines, one per connection, each parked on the
- *       netpoller until its client sends a request ({@code think} after the last response), then
- *       running {@code steps}: a keep-alive server.
+ *       netpoller until its client sends a request ({@code think} after the last response, or
+ *       with {@code interval} every interval whether or not the answers keep up), then running
+ *       {@code steps}: a keep-alive server.
  *   <li>{@code arrivals}: an accept loop readying at {@code rate} (Poisson, optionally in
  *       {@code bursts}) and spawning a goroutine that runs {@code steps} and exits.
  *   <li>{@code goroutines}: {@code count} goroutines running {@code steps} once.
@@ -27,6 +28,7 @@ public record Group(
     List<RatePoint> rateSchedule,
     Bursts bursts,
     Dist think,
+    Dist interval,
     List<Step> steps,
     @JsonDeserialize(using = NanosDeserializer.class) Long start) {
 
@@ -129,7 +131,12 @@ public record Group(
       }
     }
     if (kind == Kind.CONNECTIONS) {
-      think = think == null ? Dist.constant(0) : think;
+      FieldException.require(
+          think == null || interval == null, "interval",
+          "give think (the client waits for each answer) or interval (it does not), not both");
+      think = think == null && interval == null ? Dist.constant(0) : think;
+    } else {
+      FieldException.require(interval == null, "interval", "interval is for connections groups");
     }
   }
 

@@ -112,6 +112,30 @@ class ScenarioLoaderTest {
         """));
     assertTrue(e.getMessage().contains("not both"), e.getMessage());
     assertEquals(4, e.line());
+    Scenario c = ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: connections
+            count: 10
+            interval: 200ms
+            steps: [net-write]
+        """);
+    assertEquals(Dist.parse("200ms"), c.workload().get(0).interval());
+    assertEquals(null, c.workload().get(0).think());
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: connections
+            think: 1ms
+            interval: 200ms
+            steps: [net-write]
+        """));
+    assertTrue(e.getMessage().contains("interval") && e.getMessage().contains("not both"), e.getMessage());
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            interval: 200ms
+            steps: [net-write]
+        """));
+    assertTrue(e.getMessage().contains("interval is for connections"), e.getMessage());
   }
 
   @Test

@@ -155,13 +155,14 @@ class KryoSerializerTest {
             RuntimeSpec.IdleMs.POOL, 8, 500, false, costs);
     List<Group> groups =
         List.of(
-            new Group("conns", Group.Kind.CONNECTIONS, 100, null, null, null, null, Dist.parse("exp(500ms)"), all, null),
+            new Group("conns", Group.Kind.CONNECTIONS, 100, null, null, null, null, Dist.parse("exp(500ms)"), null, all, null),
+            new Group("paced", Group.Kind.CONNECTIONS, 10, null, null, null, null, null, Dist.parse("200ms"), List.of(new Step.NetWrite()), null),
             new Group("sched", Group.Kind.ARRIVALS, null, null, Group.Arrival.CONSTANT,
-                List.of(new Group.RatePoint(0L, "1k/s"), new Group.RatePoint(1_000_000L, "2k/s")), null, null,
+                List.of(new Group.RatePoint(0L, "1k/s"), new Group.RatePoint(1_000_000L, "2k/s")), null, null, null,
                 List.of(new Step.Compute(Dist.parse("1us"))), 5L),
-            new Group("bursty", Group.Kind.ARRIVALS, null, "500/s", null, null, new Group.Bursts(1000L, 2000L), null,
+            new Group("bursty", Group.Kind.ARRIVALS, null, "500/s", null, null, new Group.Bursts(1000L, 2000L), null, null,
                 List.of(new Step.Exit()), null),
-            new Group(null, Group.Kind.GOROUTINES, 4, null, null, null, null, null, List.of(new Step.Block()), null));
+            new Group(null, Group.Kind.GOROUTINES, 4, null, null, null, null, null, null, List.of(new Step.Block()), null));
     Map<String, List<Step>> steps = new LinkedHashMap<>();
     steps.put("sub", new ArrayList<>(List.of(new Step.Compute(Dist.parse("5us")))));
     steps.put("other", Arrays.asList(new Step.NetWrite()));
