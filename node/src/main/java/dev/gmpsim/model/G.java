@@ -40,11 +40,13 @@ public final class G {
     final Op[] ops;
     int pc;
     int left; // remaining iterations after this one; -1 forever
+    final long deadline; // no pass starts at or after it
     final Frame parent;
 
-    Frame(Op[] ops, int left, Frame parent) {
+    Frame(Op[] ops, int left, long deadline, Frame parent) {
       this.ops = ops;
       this.left = left;
+      this.deadline = deadline;
       this.parent = parent;
     }
   }
@@ -83,21 +85,31 @@ public final class G {
   G(long id, boolean system, Op[] program) {
     this.id = id;
     this.system = system;
-    this.frame = new Frame(program, 0, null);
+    this.frame = new Frame(program, 0, Long.MAX_VALUE, null);
   }
 
   /** The next op to run, unrolling loops; null when the program has ended. */
-  Op next() {
+  /** The next op to run at virtual time {@code now} (loops with a deadline look at it). */
+  Op next(long now) {
     while (frame != null) {
       if (frame.pc < frame.ops.length) {
         Op op = frame.ops[frame.pc++];
         if (op instanceof Op.Loop loop) {
-          frame = new Frame(loop.body(), loop.count() == 0 ? -1 : loop.count() - 1, frame);
+          long deadline = Long.MAX_VALUE;
+          if (loop.until() >= 0) {
+            deadline = loop.until();
+          }
+          if (loop.forNs() >= 0) {
+            deadline = Math.min(deadline, now + loop.forNs());
+          }
+          if (now < deadline) {
+            frame = new Frame(loop.body(), loop.count() == 0 ? -1 : loop.count() - 1, deadline, frame);
+          }
           continue;
         }
         return op;
       }
-      if (frame.left != 0 && frame.parent != null) {
+      if (frame.left != 0 && frame.parent != null && now < frame.deadline) {
         if (frame.left > 0) {
           frame.left--;
         }

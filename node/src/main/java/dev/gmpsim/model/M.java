@@ -284,7 +284,7 @@ public final class M extends SimActor<M.Command> {
             g.requestStart = g.lastReady;
           }
         }
-        Op op = g.next();
+        Op op = g.next(t);
         if (op == null || op instanceof Op.Exit) {
           return goexit(t);
         }

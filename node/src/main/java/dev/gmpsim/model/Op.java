@@ -54,7 +54,12 @@ public sealed interface Op {
   record Spawn(Op[] program, boolean carriesRequest) implements Op {}
 
   /** {@code count} 0 is forever. */
-  record Loop(int count, Op[] body) implements Op {}
+  /** {@code until}: absolute virtual time, {@code forNs}: from the loop's start; -1 for none. */
+  record Loop(int count, Op[] body, long until, long forNs) implements Op {
+    Loop(int count, Op[] body) {
+      this(count, body, -1, -1);
+    }
+  }
 
   record Gosched() implements Op {}
 

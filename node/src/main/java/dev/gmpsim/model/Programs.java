@@ -130,7 +130,11 @@ final class Programs {
     } else if (s instanceof Step.Spawn sp) {
       return new Op.Spawn(compile(sp.program()), false);
     } else if (s instanceof Step.Loop l) {
-      return new Op.Loop(l.count(), compile(l.steps()));
+      return new Op.Loop(
+          l.count(),
+          compile(l.steps()),
+          l.until() == null ? -1 : l.until(),
+          l.forNs() == null ? -1 : l.forNs());
     } else if (s instanceof Step.Gosched) {
       return new Op.Gosched();
     } else if (s instanceof Step.Block) {

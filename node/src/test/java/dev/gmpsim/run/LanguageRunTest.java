@@ -103,4 +103,29 @@ class LanguageRunTest {
         "open loop served " + open.requestLatencyNs().count());
     assertTrue(open.requestLatencyNs().max() > 90_000_000, "open loop: " + open.requestLatencyNs());
   }
+
+  @Test
+  void loopsCanRunUntilADeadlineOrForAWhile() throws Exception {
+    // Each pass: a getpid and 3ms of Go code. A pass starts only before the deadline, as
+    // "for time.Now().Before(deadline)": from about 0, passes start at 0, 3, 6 and 9ms.
+    String body = """
+        runtime: {gomaxprocs: 1}
+        duration: 50ms
+        workload:
+          - kind: goroutines
+            steps:
+              - loop: {%s, steps: [{syscall: {name: getpid, duration: 1us}}, {compute: 3ms}]}
+              - syscall: {name: close, duration: 1us}
+        """;
+    for (String limit : new String[] {"until: 10ms", "for: 10ms", "until: 10ms, count: 100"}) {
+      RunSummary s = run(body.formatted(limit));
+      assertEquals("ok", s.outcome());
+      assertEquals(4, s.syscallTable().get("getpid").calls(), limit);
+      assertEquals(1, s.syscallTable().get("close").calls(), limit + ": the steps after the loop run");
+    }
+    RunSummary both = run(body.formatted("until: 10ms, count: 2"));
+    assertEquals(2, both.syscallTable().get("getpid").calls(), "the count ends it first");
+    RunSummary late = run(body.formatted("until: 0s"));
+    assertEquals(null, late.syscallTable().get("getpid"), "a deadline already past: no pass");
+  }
 }

@@ -79,11 +79,23 @@ public sealed interface Step {
   }
 
   /** Repeats {@code steps}; {@code count} 0 means forever. */
-  record Loop(int count, List<Step> steps) implements Step {
+  /**
+   * Runs {@code steps} {@code count} times (0: no limit), and with {@code until} only while the
+   * run's virtual time is before it (a deadline shared by goroutines, as {@code for
+   * time.Now().Before(deadline)}), with {@code forNs} only for that long after the loop starts.
+   * Both are checked before each pass; null means no such limit.
+   */
+  record Loop(int count, List<Step> steps, Long until, Long forNs) implements Step {
     public Loop {
       FieldException.require(count >= 0, "count", "loop count cannot be negative (%d)", count);
       FieldException.require(!steps.isEmpty(), "steps", "a loop needs at least one step");
+      FieldException.require(until == null || until >= 0, "until", "until cannot be negative");
+      FieldException.require(forNs == null || forNs >= 0, "for", "for cannot be negative");
       steps = List.copyOf(steps);
+    }
+
+    public Loop(int count, List<Step> steps) {
+      this(count, steps, null, null);
     }
   }
 

@@ -145,23 +145,37 @@ final class StepDeserializer extends StdDeserializer<Step> {
 
   private Step loop(JsonParser p, DeserializationContext ctxt) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
-      ctxt.reportInputMismatch(this, "loop takes {count: N, steps: [...]} (count 0 = forever)");
+      ctxt.reportInputMismatch(
+          this, "loop takes {count: N, steps: [...]} (count 0 = forever), or {until: 2s, ...}");
     }
     int count = 0;
     List<Step> steps = null;
+    Long until = null;
+    Long forNs = null;
     for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
       p.nextToken();
       switch (key) {
         case "count" -> count = p.getValueAsInt(-1);
         case "steps" -> steps = ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS));
+        case "until" -> until = duration(p, ctxt, key);
+        case "for" -> forNs = duration(p, ctxt, key);
         default -> throw UnrecognizedPropertyException.from(
-            p, Step.Loop.class, key, List.<Object>of("count", "steps"));
+            p, Step.Loop.class, key, List.<Object>of("count", "steps", "until", "for"));
       }
     }
     if (steps == null) {
       ctxt.reportInputMismatch(this, "loop needs steps");
     }
-    return new Step.Loop(count, steps);
+    return new Step.Loop(count, steps, until, forNs);
+  }
+
+  private Long duration(JsonParser p, DeserializationContext ctxt, String key) throws IOException {
+    try {
+      return Nanos.parse(p.getText());
+    } catch (IllegalArgumentException e) {
+      ctxt.reportInputMismatch(this, "loop %s: %s", key, e.getMessage());
+      return null;
+    }
   }
 
   private Step fileRead(JsonParser p, DeserializationContext ctxt) throws IOException {

@@ -93,6 +93,28 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void loopUntilAndFor() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - loop: {until: 2s, steps: [gosched]}
+              - loop: {for: 500ms, count: 3, steps: [gosched]}
+        """);
+    List<Step> st = s.workload().get(0).steps();
+    assertEquals(new Step.Loop(0, List.of(new Step.Gosched()), 2_000_000_000L, null), st.get(0));
+    assertEquals(new Step.Loop(3, List.of(new Step.Gosched()), null, 500_000_000L), st.get(1));
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - loop: {until: soon, steps: [gosched]}
+        """));
+    assertEquals(4, e.line());
+    assertTrue(e.getMessage().contains("until"), e.getMessage());
+  }
+
+  @Test
   void openLoopNetRead() throws Exception {
     Scenario s = ScenarioLoader.parse("t.yaml", """
         workload:
