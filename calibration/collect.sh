@@ -27,7 +27,7 @@ mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
@@ -137,6 +137,10 @@ for sys in 1ms 2ms; do
   run_case network "k=1000 rate=5000 work=20us sys=$sys" 2 network -k 1000 -rate 5000 -dur 3s -work 20us -sys "$sys"
 done
 run_case network "k=100 rate=5000 work=20us sys=1ms" 2 network -k 100 -rate 5000 -dur 3s -work 20us -sys 1ms
+# (m) locked and unlocked goroutines in blocking syscalls until a deadline
+run_case locksys "n=20 m=0 d=1ms" 2 locksys -n 20 -m 0 -d 1ms
+run_case locksys "n=20 m=50 d=1ms" 2 locksys -n 20 -m 50 -d 1ms
+run_case locksys "n=50 m=50 d=100us" 2 locksys -n 50 -m 50 -d 100us
 
 # (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
 # scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load

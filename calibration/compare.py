@@ -61,6 +61,8 @@ CASES = [
     ("network-sys1ms", "network", "k=1000 rate=5000 work=20us sys=1ms", 2),
     ("network-sys2ms", "network", "k=1000 rate=5000 work=20us sys=2ms", 2),
     ("network-k100-sys1ms", "network", "k=100 rate=5000 work=20us sys=1ms", 2),
+    ("locksys-n20", "locksys", "n=20 m=0 d=1ms", 2), ("locksys-n20-m50", "locksys", "n=20 m=50 d=1ms", 2),
+    ("locksys-n50-m50-100us", "locksys", "n=50 m=50 d=100us", 2),
 ]
 
 
