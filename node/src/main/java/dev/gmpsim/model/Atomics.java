@@ -57,6 +57,12 @@ public final class Atomics {
   final int[] pRunqLen;
   final boolean[] pRunnext;
   final long[] pSyscallStart;
+  /**
+   * Owned by Netpoller: when the earliest timer set from P i fires (Long.MAX_VALUE: none), what
+   * handoffp's nobarrierWakeTime reads. The model runs all timers in one place; this remembers
+   * whose heap the runtime would have put each on.
+   */
+  final long[] pTimerNext;
   final int[] pM;
 
   // Owned by the Ms: how many are in a syscall or cgo call right now (for the time series), and
@@ -71,6 +77,8 @@ public final class Atomics {
     pRunqLen = new int[gomaxprocs];
     pRunnext = new boolean[gomaxprocs];
     pSyscallStart = new long[gomaxprocs];
+    pTimerNext = new long[gomaxprocs];
+    java.util.Arrays.fill(pTimerNext, Long.MAX_VALUE);
     pM = new int[gomaxprocs];
     pIdle = new boolean[gomaxprocs];
   }

@@ -68,6 +68,8 @@ public final class G {
   public long requestStart = -1;
   /** When an open-loop peer sends its next request (net-read every), or -1 before the first. */
   long nextArrival = -1;
+  /** The P whose timer heap its sleep is on (set by Netpoller), or -1. */
+  int timerP = -1;
   /** When its descriptor last became ready. */
   public long lastReady = -1;
   /** Compute left over from a preemption, run before the next op. */

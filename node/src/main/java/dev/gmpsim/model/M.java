@@ -365,7 +365,7 @@ public final class M extends SimActor<M.Command> {
         } else if (op instanceof Op.Sleep s) {
           long d = s.duration().sample(run.rng);
           if (d > 0) {
-            send(run.netpoller, new Netpoller.AddTimer(t, g, t + d));
+            send(run.netpoller, new Netpoller.AddTimer(t, g, t + d, pid));
             return gopark(t, "sleep", null);
           }
         } else if (op instanceof Op.Send s) {

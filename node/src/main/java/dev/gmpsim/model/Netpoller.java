@@ -26,7 +26,12 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   /** time.Sleep: a timer for {@code when}, and gopark. */
-  public record AddTimer(long at, G g, long when) implements Command {
+  public record AddTimer(long at, G g, long when, int p) implements Command {
+    /** A timer set by a goroutine with no P to name (tests, the runtime's own). */
+    public AddTimer(long at, G g, long when) {
+      this(at, g, when, -1);
+    }
+
     @Override
     public void forEachG(Consumer<G> f) {
       f.accept(g);
@@ -45,6 +50,12 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
    * they wait in the netpoller, and this hands them over (answered with P.TimersRun).
    */
   public record RunTimers(long at, int p) implements Command {}
+
+  /**
+   * wakeNetPoller(when) from handoffp, for a P given up with timers on it: break the blocked
+   * poll if it would sleep past {@code when}, or with nobody polling, wakep.
+   */
+  public record WakeNetPoller(long at, long when) implements Command {}
 
   /** An M without a P blocks in netpoll until something is ready or the next timer. */
   public record BlockingPoll(long at, ActorRef<M.Command> m, int mid, boolean wasSpinning)
@@ -71,6 +82,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   private final Atomics atomics;
   private final ArrayDeque<G> ready = new ArrayDeque<>();
   private final TreeMap<Long, Integer> timerWhens = new TreeMap<>();
+  /** The same per P that set them (see Atomics.pTimerNext). */
+  private final TreeMap<Long, Integer>[] pTimers;
   private Poller blocked;
   private long pollToken;
 
@@ -78,9 +91,14 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     return run.wrap("Netpoller", Behaviors.setup(ctx -> new Netpoller(ctx, run)));
   }
 
+  @SuppressWarnings("unchecked")
   private Netpoller(ActorContext<Command> ctx, RunContext run) {
     super(ctx, run);
     this.atomics = run.atomics;
+    this.pTimers = new TreeMap[atomics.pTimerNext.length];
+    for (int i = 0; i < pTimers.length; i++) {
+      pTimers[i] = new TreeMap<>();
+    }
   }
 
   @Override
@@ -91,6 +109,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         .on(Poll.class, this::onPoll)
         .on(PollForSysmon.class, this::onPollForSysmon)
         .on(RunTimers.class, this::onRunTimers)
+        .on(WakeNetPoller.class, this::onWakeNetPoller)
         .on(BlockingPoll.class, this::onBlockingPoll)
         .on(FdReady.class, this::onFdReady)
         .on(TimerFire.class, this::onTimerFire)
@@ -126,17 +145,33 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     timerWhens.merge(a.when(), 1, Integer::sum);
     atomics.nextTimer = timerWhens.firstKey();
     a.g().place(G.Where.TIMER, run.stats);
+    a.g().timerP = a.p();
+    if (a.p() >= 0) {
+      pTimers[a.p()].merge(a.when(), 1, Integer::sum);
+      atomics.pTimerNext[a.p()] = pTimers[a.p()].firstKey();
+    }
     send(getContext().getSelf(), new TimerFire(a.when(), a.g()));
-    // wakeNetPoller: make sure some M will wait for this timer. While sched.lastpoll == 0 an M
-    // is in netpoll (or already woken and on its way back, when there is nothing to break): it
-    // will see the timer, so proc.go only breaks its wait and never calls wakep then.
+    wakeNetPoller(a.when());
+    return this;
+  }
+
+  /**
+   * wakeNetPoller: make sure some M will wait for a timer at {@code when}. While sched.lastpoll
+   * == 0 an M is in netpoll (or already woken and on its way back, when there is nothing to
+   * break): it will see the timer, so proc.go only breaks its wait and never calls wakep then.
+   */
+  private void wakeNetPoller(long when) {
     if (atomics.lastpoll == Atomics.POLLING) {
-      if (blocked != null && (atomics.pollUntil == 0 || atomics.pollUntil > a.when())) {
+      if (blocked != null && (atomics.pollUntil == 0 || atomics.pollUntil > when)) {
         wakePoller(run.cost.futexWake()); // netpollBreak
       }
     } else if (atomics.wakepWorthTrying(run.runtime.goMinor())) {
       send(run.sched, new Sched.WakeP(now));
     }
+  }
+
+  private Behavior<Command> onWakeNetPoller(WakeNetPoller w) {
+    wakeNetPoller(w.when());
     return this;
   }
 
@@ -145,6 +180,12 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     timerWhens.computeIfPresent(now, (k, n) -> n == 1 ? null : n - 1);
     atomics.nextTimer = timerWhens.isEmpty() ? Long.MAX_VALUE : timerWhens.firstKey();
     G g = t.g();
+    if (g.timerP >= 0) {
+      java.util.TreeMap<Long, Integer> mine = pTimers[g.timerP];
+      mine.computeIfPresent(now, (k, n) -> n == 1 ? null : n - 1);
+      atomics.pTimerNext[g.timerP] = mine.isEmpty() ? Long.MAX_VALUE : mine.firstKey();
+      g.timerP = -1;
+    }
     g.take(G.Where.TIMER, run.stats);
     g.lastReady = now;
     if (blocked != null) {

@@ -186,7 +186,12 @@ public final class Sched extends SimActor<Sched.Command> {
       startm(pp, false);
       return this;
     }
+    long when = atomics.pTimerNext[pp]; // nobarrierWakeTime
     pidleput(pp);
+    if (when != Long.MAX_VALUE) {
+      // The P goes idle with timers on it: make sure some M will wait for them.
+      send(run.netpoller, new Netpoller.WakeNetPoller(now, when));
+    }
     return this;
   }
 

@@ -45,7 +45,8 @@
  *       in netpoll waits for that M (at whole milliseconds, like epoll_wait) or for the next P
  *       that goes through schedule() (checkTimers: {@link dev.gmpsim.model.Netpoller.RunTimers}),
  *       whichever comes first; otherwise the G is readied through the global run queue (the
- *       runtime puts it on the runnext of the P that runs its timers).
+ *       runtime puts it on the runnext of the P that runs its timers). Which P set each timer is
+ *       remembered, so handoffp can wake the netpoller for a P given up with timers on it.
  *   <li>A syscall shorter than sysmon's shortest sleep (20us) cannot be retaken under the real
  *       rules, so the M runs it without telling its P; the counters still see it.
  *   <li>No CPU scheduler: every M that has work runs at once, however few CPUs the machine has.

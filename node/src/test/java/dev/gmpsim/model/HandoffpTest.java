@@ -141,4 +141,29 @@ class HandoffpTest extends ModelTest {
     assertEquals(1, s.a.nmspinning);
     assertEquals(0, s.h.run.stats.counter(Counter.STARTMS));
   }
+
+  @Test
+  void aPGivenUpWithTimersOnItMakesSureSomeMWillWaitForThem() {
+    // handoffp's last lines: pidleput, then wakeNetPoller(nobarrierWakeTime(pp)).
+    Setup s = new Setup(3);
+    TestProbe<Msg> np = kit.createTestProbe(Msg.class);
+    s.h.run.netpoller = s.h.stub(np, "netpoller");
+    s.a.npidle = 1;
+    s.a.pTimerNext[0] = 5_000_000;
+    s.handoffAt(100_000);
+    assertEquals(List.of(), s.run(), "no M started by handoffp itself");
+    assertEquals(2, s.a.npidle, "P0 is parked first");
+    assertEquals(List.of(new Netpoller.WakeNetPoller(100_000, 5_000_000)), ModelHarness.drain(np));
+  }
+
+  @Test
+  void aPGivenUpWithoutTimersDoesNotTouchTheNetpoller() {
+    Setup s = new Setup(3);
+    TestProbe<Msg> np = kit.createTestProbe(Msg.class);
+    s.h.run.netpoller = s.h.stub(np, "netpoller");
+    s.a.npidle = 1;
+    s.handoffAt(100_000);
+    assertEquals(List.of(), s.run());
+    assertEquals(List.of(), ModelHarness.drain(np));
+  }
 }

@@ -235,6 +235,23 @@ class NetpollerTest extends ModelTest {
   }
 
   @Test
+  void timersAreKeptPerPForHandoffpAndWakeNetPollerBreaksALongerPoll() {
+    Rig r = new Rig(go("1.19", "futex-wake: 33us")).mGoesIntoNetpoll();
+    G a = r.h.g(new Op.Block("a"));
+    G b = r.h.g(new Op.Block("b"));
+    r.h.at(r.np, new Netpoller.AddTimer(0, a, 50_000_000, 1));
+    r.h.at(r.np, new Netpoller.AddTimer(0, b, 30_000_000, 1));
+    r.h.at(r.np, new Netpoller.BlockingPoll(10, r.m7, 7, false)); // waits 29ms for b
+    // handoffp of a P whose earliest timer is at 2ms: the poller would sleep past it.
+    r.h.at(r.np, new Netpoller.WakeNetPoller(1_000_000, 2_000_000));
+    r.finishOk();
+    List<Msg> s = drain(r.sched);
+    assertEquals(1_033_000, assertInstanceOf(Sched.NetpollReturned.class, s.get(0)).at(), "netpollBreak");
+    assertEquals(Long.MAX_VALUE, r.h.run.atomics.pTimerNext[1], "both of P1's timers fired");
+    assertEquals(Long.MAX_VALUE, r.h.run.atomics.pTimerNext[0]);
+  }
+
+  @Test
   void aTimerAddedWhileTheNetpollingMIsOnItsWayBackStartsNoOtherM() {
     // wakeNetPoller: while sched.lastpoll == 0 an M is in (or just back from) netpoll and will
     // look at the timers; proc.go then only calls netpollBreak, never wakep.
