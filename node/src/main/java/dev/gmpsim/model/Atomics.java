@@ -29,6 +29,12 @@ public final class Atomics {
    * wakep's lock-free check, which differs by version: Go 1.19/1.20 first look for an idle P,
    * Go 1.21+ only for a spinning M (and set needspinning under the lock when no P is idle).
    */
+  /** m.becomeSpinning (Go 1.21+): one more spinning M, and the request for one is met. */
+  void becomeSpinning() {
+    nmspinning++;
+    needspinning = false;
+  }
+
   boolean wakepWorthTrying(int goMinor) {
     return nmspinning == 0 && (goMinor >= 21 || npidle > 0);
   }

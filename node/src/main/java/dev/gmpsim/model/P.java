@@ -431,7 +431,7 @@ public final class P extends SimActor<P.Command> {
     if (holderSpinning || 2 * atomics.nmspinning < procs - atomics.npidle) {
       if (!holderSpinning) {
         holderSpinning = true;
-        atomics.nmspinning++;
+        atomics.becomeSpinning();
         run.mview(holderId).spinning = true;
       }
       phase = Phase.STEAL;
@@ -440,9 +440,8 @@ public final class P extends SimActor<P.Command> {
     }
     // Go 1.21+: a wakep found no idle P and asked for a spinning M; become it and look again.
     if (run.runtime.goMinor() >= 21 && atomics.needspinning) {
-      atomics.needspinning = false;
       holderSpinning = true;
-      atomics.nmspinning++;
+      atomics.becomeSpinning();
       run.mview(holderId).spinning = true;
       phase = Phase.STEAL;
       steal(stealOrder(), 0, 0);

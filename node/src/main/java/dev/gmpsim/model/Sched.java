@@ -264,7 +264,7 @@ public final class Sched extends SimActor<Sched.Command> {
         if (!atomics.pIdle[i] && !atomics.runqempty(i)) {
           int pp = pidleget();
           if (pp >= 0) {
-            atomics.nmspinning++;
+            atomics.becomeSpinning();
             run.mview(mid).spinning = true;
             send(run.allp.get(pp), new P.Acquire(now, m, mid, true, null, false, null));
             return;
@@ -333,7 +333,7 @@ public final class Sched extends SimActor<Sched.Command> {
       return this;
     }
     if (n.wasSpinning()) {
-      atomics.nmspinning++;
+      atomics.becomeSpinning();
     }
     send(run.allp.get(pp), new P.Acquire(now, n.m(), n.mid(), n.wasSpinning(), null, false, null));
     return this;

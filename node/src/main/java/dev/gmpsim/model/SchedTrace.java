@@ -2,7 +2,10 @@ package dev.gmpsim.model;
 
 /**
  * GODEBUG=schedtrace (and scheddetail) lines in the runtime's own format, printed by sysmon as
- * proc.go's schedtrace() does: "SCHED 0ms" at the first line, needspinning from Go 1.21.
+ * proc.go's schedtrace() does: "SCHED 0ms" at the first line, needspinning from Go 1.21. In
+ * scheddetail, Ms are listed newest first (allm is a list new Ms are pushed onto); gcwaiting and
+ * sysmonwait print as booleans from Go 1.20 (atomic.Bool), and a missing M, G or P as "nil"
+ * instead of -1 from Go 1.21 (as Go 1.22 and 1.23 print them).
  */
 final class SchedTrace {
   private final RunContext run;
@@ -30,8 +33,11 @@ final class SchedTrace {
     b.append(" idlethreads=").append(a.nmidle)
         .append(" runqueue=").append(a.runqsize);
     if (run.scheddetail) {
-      b.append(" gcwaiting=0 nmidlelocked=").append(a.nmidlelocked)
-          .append(" stopwait=0 sysmonwait=").append(a.sysmonwait ? 1 : 0);
+      boolean bools = run.runtime.goMinor() >= 20;
+      b.append(" gcwaiting=").append(bools ? "false" : "0")
+          .append(" nmidlelocked=").append(a.nmidlelocked)
+          .append(" stopwait=0 sysmonwait=")
+          .append(bools ? String.valueOf(a.sysmonwait) : a.sysmonwait ? "1" : "0");
       run.stats.schedtraceLine(b.toString());
       detail();
       return;
@@ -47,22 +53,28 @@ final class SchedTrace {
     for (int i = 0; i < a.gomaxprocs(); i++) {
       run.stats.schedtraceLine(
           "  P" + i + ": status=" + a.pStatus[i] + " schedtick=" + a.pSchedtick[i]
-              + " syscalltick=" + a.pSyscalltick[i] + " m=" + a.pM[i]
+              + " syscalltick=" + a.pSyscalltick[i] + " m=" + id(a.pM[i])
               + " runqsize=" + a.pRunqLen[i] + " gfreecnt=0 timerslen=0");
     }
-    for (MView m : run.ms) {
+    for (int i = run.ms.size() - 1; i >= 0; i--) {
+      MView m = run.ms.get(i);
       if (m.dead) {
         continue;
       }
       run.stats.schedtraceLine(
-          "  M" + m.id + ": p=" + m.p + " curg=" + m.curg
+          "  M" + m.id + ": p=" + id(m.p) + " curg=" + id(m.curg)
               + " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=" + m.spinning
-              + " blocked=" + m.blocked + " lockedg=" + m.lockedg);
+              + " blocked=" + m.blocked + " lockedg=" + id(m.lockedg));
     }
     for (G g : run.allgs.values()) {
       run.stats.schedtraceLine(
-          "  G" + g.id + ": status=" + g.status.code + "(" + g.waitReason + ") m=" + g.m
-              + " lockedm=" + g.lockedm);
+          "  G" + g.id + ": status=" + g.status.code + "(" + g.waitReason + ") m=" + id(g.m)
+              + " lockedm=" + id(g.lockedm));
     }
+  }
+
+  /** An M, G or P id, or none: -1 up to Go 1.20, "nil" from Go 1.21. */
+  private String id(long v) {
+    return v >= 0 ? Long.toString(v) : run.runtime.goMinor() >= 21 ? "nil" : "-1";
   }
 }
