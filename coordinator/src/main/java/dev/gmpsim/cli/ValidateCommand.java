@@ -4,6 +4,7 @@ import dev.gmpsim.protocol.scenario.Group;
 import dev.gmpsim.protocol.scenario.Nanos;
 import dev.gmpsim.protocol.scenario.Scenario;
 import dev.gmpsim.protocol.scenario.ScenarioException;
+import dev.gmpsim.protocol.scenario.ScenarioLibrary;
 import dev.gmpsim.protocol.scenario.ScenarioLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,13 @@ final class ValidateCommand implements Callable<Integer> {
               plan.parameters().size());
           continue;
         }
+        if (isLibrary(f)) {
+          ScenarioLibrary lib = ScenarioLoader.read(
+              f.toString(), java.nio.file.Files.readString(f), ScenarioLibrary.class);
+          out.printf("%s: ok (a library for include: %d step lists, %d semaphores, %d includes)%n", f,
+              lib.steps().size(), lib.semaphores().size(), lib.include().size());
+          continue;
+        }
         Scenario s = ScenarioLoader.load(f);
         long goroutineGroups = s.workload().stream().filter(g -> g.kind() == Group.Kind.GOROUTINES).count();
         out.printf("%s: ok (%s: GOMAXPROCS=%d, go %s, %s, %d groups%s)%n", f, s.name(),
@@ -51,10 +59,24 @@ final class ValidateCommand implements Callable<Integer> {
       } catch (ScenarioException e) {
         err.println("gmpsim: " + e.getMessage());
         bad++;
+      } catch (IOException e) {
+        err.println("gmpsim: " + f + ": cannot read: " + e.getMessage());
+        bad++;
       }
     }
     out.flush();
     return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
+  }
+
+  /** A file to include: named steps or semaphores, and no workload or runtime of its own. */
+  private static boolean isLibrary(Path f) {
+    try {
+      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(f.toFile());
+      return root != null && root.isObject() && !root.has("workload") && !root.has("runtime")
+          && (root.has("steps") || root.has("semaphores") || root.has("include"));
+    } catch (IOException e) {
+      return false; // the scenario loader reports what is wrong with the file
+    }
   }
 
   /** A sweep file says where its scenario comes from (base or scenario) and what it varies. */

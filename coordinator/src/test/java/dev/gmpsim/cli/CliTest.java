@@ -157,4 +157,16 @@ class CliTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains(bad + ":6:") && r.err().contains("did you mean 'gomaxprocs'"), r.err());
   }
+
+  @Test
+  void validateKnowsALibraryForInclude(@TempDir Path tmp) throws IOException {
+    Result r = run("validate", EXAMPLES.resolve("why-10us/server.lib.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("server.lib.yaml: ok (a library for include: 1 step lists"), r.out());
+    Path bad = tmp.resolve("bad.lib.yaml");
+    Files.writeString(bad, "steps:\n  req:\n    - compute: 1ms\n    - sleeep: 1ms\n");
+    r = run("validate", bad.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("gmpsim: " + bad + ":4:"), r.err());
+  }
 }
