@@ -37,6 +37,7 @@ CASES = [
 ] + [
     (f"syscall-n{n}-{d}", "syscall", f"n={n} d={d}", 2) for n in (1, 10, 100) for d in ("100us", "1ms", "10ms")
 ] + [
+    ("syscall-select-n10-1ms", "syscall_select", "n=10 d=1ms", 2),
     ("cgo-n100", "cgo", "n=100 d=50ms sem=none", 2), ("cgo-n100-sem32", "cgo", "n=100 d=50ms sem=32", 2),
     ("cgo-n500", "cgo", "n=500 d=50ms sem=none", 2), ("cgo-n500-sem32", "cgo", "n=500 d=50ms sem=32", 2),
     ("lock-keep", "lock", "n=100 sleep=1s mode=keep", 2), ("lock-unlock", "lock", "n=100 sleep=1s mode=unlock", 2),
