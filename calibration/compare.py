@@ -85,28 +85,27 @@ def run_model(name, env, go=None):
     """The model's summary for scenario NAME; one retry (a JVM that starts slowly on a busy
     machine can fail before it runs anything)."""
     path = os.path.join(HERE, "scenarios", name + ".yaml")
-    if go:
-        with open(path) as f:
-            text = f.read().replace('go-version: "1.19"', f'go-version: "{go}"')
-        tmp = tempfile.NamedTemporaryFile("w", suffix=f"-{name}.yaml", delete=False)
-        with tmp:
-            tmp.write(text)
-        path = tmp.name
+    if not go:
+        return run_file(path, env)
+    with open(path) as f:
+        text = f.read().replace('go-version: "1.19"', f'go-version: "{go}"')
+    with tempfile.NamedTemporaryFile("w", suffix=f"-{name}.yaml") as tmp:
+        tmp.write(text)
+        tmp.flush()
+        return run_file(tmp.name, env)
+
+
+def run_file(path, env):
     err = ""
     for _ in range(2):
         p = subprocess.run([env["GMPSIM_CMD"], "run", path, "--json"], capture_output=True, text=True, env=env)
         if p.returncode == 0:
             try:
-                out = json.loads(p.stdout)
-                if go:
-                    os.unlink(path)
-                return out, None
+                return json.loads(p.stdout), None
             except ValueError as e:
                 err = f"bad JSON from gmpsim: {e}"
         else:
             err = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]
-    if go:
-        os.unlink(path)
     return None, err
 
 

@@ -38,13 +38,14 @@ final class ValidateCommand implements Callable<Integer> {
     int bad = 0;
     for (Path f : files) {
       try {
-        if (isSweep(f)) {
+        JsonNode root = tree(f);
+        if (isSweep(root)) {
           SweepPlan plan = SweepLoader.load(f);
           out.printf("%s: ok (sweep %s: %d runs, %d parameters)%n", f, plan.name(), plan.runs().size(),
               plan.parameters().size());
           continue;
         }
-        if (isLibrary(f)) {
+        if (isLibrary(root)) {
           ScenarioLibrary lib = ScenarioLoader.read(
               f.toString(), java.nio.file.Files.readString(f), ScenarioLibrary.class);
           out.printf("%s: ok (a library for include: %d step lists, %d semaphores, %d includes)%n", f,
@@ -68,25 +69,25 @@ final class ValidateCommand implements Callable<Integer> {
     return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
   }
 
-  /** A file to include: named steps or semaphores, and no workload or runtime of its own. */
-  private static boolean isLibrary(Path f) {
+  /** The file as a YAML tree, or null when it cannot be read as one (the loader says why). */
+  private static JsonNode tree(Path f) {
     try {
       JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(f.toFile());
-      return root != null && root.isObject() && !root.has("workload") && !root.has("runtime")
-          && (root.has("steps") || root.has("semaphores") || root.has("include"));
+      return root != null && root.isObject() ? root : null;
     } catch (IOException e) {
-      return false; // the scenario loader reports what is wrong with the file
+      return null;
     }
   }
 
+  /** A file to include: named steps or semaphores, and no workload or runtime of its own. */
+  private static boolean isLibrary(JsonNode root) {
+    return root != null && !root.has("workload") && !root.has("runtime")
+        && (root.has("steps") || root.has("semaphores") || root.has("include"));
+  }
+
   /** A sweep file says where its scenario comes from (base or scenario) and what it varies. */
-  private static boolean isSweep(Path f) {
-    try {
-      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(f.toFile());
-      return root != null && root.isObject()
-          && (root.has("base") || root.has("parameters") || (root.has("scenario") && !root.has("workload")));
-    } catch (IOException e) {
-      return false; // the scenario loader reports what is wrong with the file
-    }
+  private static boolean isSweep(JsonNode root) {
+    return root != null
+        && (root.has("base") || root.has("parameters") || (root.has("scenario") && !root.has("workload")));
   }
 }

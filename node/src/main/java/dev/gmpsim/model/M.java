@@ -327,38 +327,17 @@ public final class M extends SimActor<M.Command> {
             t += run.cost.vdsoFallback();
             stats.syscall(v.name(), run.cost.vdsoFallback());
           }
-        } else if (op instanceof Op.NetRead r && r.every() != null) {
-          // An open-loop peer: the data is there if it was sent while we were busy.
-          t = quickSyscall(t, "read", run.cost.netSyscall());
-          if (g.nextArrival < 0) {
-            // Without a first gap the peer starts at a random point of its first interval.
-            g.nextArrival =
-                t + (r.first() != null
-                    ? r.first().sample(run.rng)
-                    : (long) (run.rng.nextDouble() * r.every().sample(run.rng)));
-          }
-          long at = g.nextArrival;
-          g.nextArrival = at + r.every().sample(run.rng);
-          if (at > t) {
-            g.rereadPending = true;
-            g.startsRequest = r.startsRequest();
-            send(run.netpoller, new Netpoller.Park(t, g, at));
-            return gopark(t, "IO wait", null);
-          }
-          if (r.startsRequest()) {
-            g.requestStart = at;
-          }
         } else if (op instanceof Op.NetRead r) {
           t = quickSyscall(t, "read", run.cost.netSyscall());
-          long delay = r.delay().sample(run.rng);
-          if (delay > 0) {
+          long readyAt = dataArrives(r, g, t);
+          if (readyAt > t) {
             g.rereadPending = true;
             g.startsRequest = r.startsRequest();
-            send(run.netpoller, new Netpoller.Park(t, g, t + delay));
+            send(run.netpoller, new Netpoller.Park(t, g, readyAt));
             return gopark(t, "IO wait", null);
           }
           if (r.startsRequest()) {
-            g.requestStart = t;
+            g.requestStart = readyAt;
           }
         } else if (op instanceof Op.NetWrite) {
           t = quickSyscall(t, "write", run.cost.netSyscall());
@@ -437,6 +416,27 @@ public final class M extends SimActor<M.Command> {
     } finally {
       ranUntil = t;
     }
+  }
+
+  /**
+   * When the data a socket read waits for arrives: {@code delay} after the read from a
+   * closed-loop peer; from an open-loop one at its next send time, which may already be past
+   * (the data was sent while the goroutine was busy).
+   */
+  private long dataArrives(Op.NetRead r, G g, long t) {
+    if (r.every() == null) {
+      return t + Math.max(0, r.delay().sample(run.rng));
+    }
+    if (g.nextArrival < 0) {
+      // Without a first gap the peer starts at a random point of its first interval.
+      g.nextArrival =
+          t + (r.first() != null
+              ? r.first().sample(run.rng)
+              : (long) (run.rng.nextDouble() * r.every().sample(run.rng)));
+    }
+    long at = g.nextArrival;
+    g.nextArrival = at + r.every().sample(run.rng);
+    return at;
   }
 
   /**

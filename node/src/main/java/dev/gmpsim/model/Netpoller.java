@@ -207,21 +207,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   private Behavior<Command> onRunTimers(RunTimers r) {
-    java.util.ArrayList<G> due = new java.util.ArrayList<>(atomics.timersDue);
-    int n = ready.size();
-    for (int i = 0; i < n; i++) {
-      G g = ready.pollFirst();
-      if (g.fromFd) {
-        ready.addLast(g); // descriptors are epoll's: left for the next netpoll, in order
-        continue;
-      }
-      g.take(G.Where.NETPOLL_READY, run.stats);
-      g.runnableSince = now;
-      due.add(g);
-    }
-    atomics.netpollReady = ready.size();
-    atomics.timersDue = 0;
-    send(run.allp.get(r.p()), new P.TimersRun(now + run.cost.schedule(), due.toArray(new G[0])));
+    send(run.allp.get(r.p()), new P.TimersRun(now + run.cost.schedule(), take(false)));
     return this;
   }
 
@@ -290,14 +276,22 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
    * had been used.
    */
   private G[] drain() {
+    return take(true);
+  }
+
+  /**
+   * Takes the ready goroutines: with {@code descriptors} those of fds too (at most {@link
+   * #EPOLL_EVENTS}, the rest stay for the next poll, in order), else only the fired timers.
+   */
+  private G[] take(boolean descriptors) {
     boolean adjust = run.runtime.goMinor() >= 22;
     int n = ready.size();
     java.util.ArrayList<G> out = new java.util.ArrayList<>(Math.min(n, EPOLL_EVENTS));
     int events = 0;
     for (int i = 0; i < n; i++) {
       G g = ready.pollFirst();
-      if (g.fromFd && events == EPOLL_EVENTS) {
-        ready.addLast(g); // left for the next epoll_wait, in order
+      if (g.fromFd && (!descriptors || events == EPOLL_EVENTS)) {
+        ready.addLast(g);
         continue;
       }
       g.take(G.Where.NETPOLL_READY, run.stats);
@@ -312,7 +306,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       out.add(g);
     }
     atomics.netpollReady = ready.size();
-    atomics.timersDue = 0; // timers are never held back: every one left ready went out above
+    atomics.timersDue = 0; // every fired timer left ready went out above
     return out.toArray(new G[0]);
   }
+
 }

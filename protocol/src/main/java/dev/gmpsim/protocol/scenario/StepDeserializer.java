@@ -220,12 +220,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
     if (!p.currentToken().isScalarValue()) {
       ctxt.reportInputMismatch(this, "expected a duration such as 50ms or exp(1ms)");
     }
-    try {
-      return Dist.parse(p.getText());
-    } catch (IllegalArgumentException e) {
-      ctxt.reportInputMismatch(this, "%s", e.getMessage());
-      return null;
-    }
+    return parse(ctxt, p.getText());
   }
 
   private Dist parse(DeserializationContext ctxt, String text) throws IOException {
