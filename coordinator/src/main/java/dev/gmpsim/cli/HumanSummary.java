@@ -13,6 +13,13 @@ final class HumanSummary {
     line(b, "scenario", s.scenario() + " (go " + s.goVersion() + " rules, GOMAXPROCS=" + s.gomaxprocs() + ", seed " + s.seed() + ")");
     line(b, "outcome", s.outcome());
     line(b, "virtual time", ms(s.virtualTimeNs()) + " in " + s.events() + " events");
+    RunSummary.Window w = s.window();
+    if (w != null && w.fromNs() > 0) {
+      // Counts, peaks and latencies below leave the warm-up out: say so, and where it ended.
+      line(b, "window", ms(w.fromNs()) + " to " + ms(w.toNs()) + ": every figure below is after the "
+          + shortDuration(w.fromNs()) + " warm-up");
+      line(b, "", "(when it ended: " + w.threadsAtStart() + " threads, " + w.goroutinesAtStart() + " goroutines)");
+    }
     line(b, "threads", "peak " + s.threads().peak() + ", final " + s.threads().fin()
         + ", mean " + String.format(Locale.ROOT, "%.1f", s.threads().mean()));
     line(b, "Ms", s.ms().created() + " created by newm, " + s.ms().idle() + " idle at the end, "
@@ -42,7 +49,18 @@ final class HumanSummary {
     b.append(String.format(Locale.ROOT, "%-16s %s%n", k, v));
   }
 
-  private static String ms(long ns) {
+  /** 500ms, 2s, 1.5s: a warm-up's length as a person writes it. */
+  static String shortDuration(long ns) {
+    if (ns % 1_000_000_000L == 0) {
+      return ns / 1_000_000_000L + "s";
+    }
+    if (ns % 1_000_000L == 0) {
+      return ns / 1_000_000L + "ms";
+    }
+    return ms(ns);
+  }
+
+  static String ms(long ns) {
     return String.format(Locale.ROOT, "%.3fms", ns / 1e6);
   }
 
@@ -53,7 +71,7 @@ final class HumanSummary {
     return "p50 " + us(p.p50()) + ", p99 " + us(p.p99()) + ", max " + us(p.max()) + " (" + p.count() + " samples)";
   }
 
-  private static String us(long ns) {
+  static String us(long ns) {
     return ns >= 1_000_000 ? String.format(Locale.ROOT, "%.2fms", ns / 1e6)
         : String.format(Locale.ROOT, "%.1fus", ns / 1e3);
   }

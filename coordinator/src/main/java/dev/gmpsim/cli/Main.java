@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Simulates the Go runtime scheduler under system calls.",
     subcommands = {RunCommand.class, ValidateCommand.class, SweepCommand.class, NodeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -38,9 +38,11 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
+  /** No subcommand: a usage mistake, so the usage goes to stderr with exit code 2. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

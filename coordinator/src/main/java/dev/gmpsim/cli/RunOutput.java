@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Writes a run's files. Each file is written under a temporary name and moved into place, and
@@ -30,34 +33,34 @@ final class RunOutput {
     }
   }
 
-  /** Fails before any simulation if {@code dir} cannot take the results. */
-  static void checkWritable(Path dir) throws UserError {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new UserError(dir + ": --out must be a folder, and this is a file");
-    }
-    Path existing = dir;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.toAbsolutePath().getParent();
-    }
-    if (existing == null || !Files.isWritable(existing)) {
-      throw new UserError(dir + ": cannot write there");
-    }
-  }
-
-  static void write(Path dir, RunResult result) throws IOException {
+  /** Writes the run's files (schedtrace.txt only if a trace was asked for); summary.json last. */
+  static List<Path> write(Path dir, RunResult result) throws IOException {
     Files.createDirectories(dir);
-    put(dir, "schedtrace.txt", result.schedtrace());
-    put(dir, "timeseries.csv", result.timeseriesCsv());
-    put(dir, "summary.json", summaryJson(result.summary()));
+    List<Path> wrote = new ArrayList<>();
+    if (!result.schedtrace().isEmpty()) {
+      wrote.add(put(dir, "schedtrace.txt", result.schedtrace()));
+    } else {
+      Files.deleteIfExists(dir.resolve("schedtrace.txt")); // a stale one would describe another run
+    }
+    wrote.add(put(dir, "timeseries.csv", result.timeseriesCsv()));
+    wrote.add(put(dir, "summary.json", summaryJson(result.summary())));
+    return wrote;
   }
 
-  private static void put(Path dir, String name, String text) {
+  static Path put(Path dir, String name, String text) {
     try {
       Path tmp = dir.resolve("." + name + ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Path to = dir.resolve(name);
+      Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return to;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** "a/summary.json, a/timeseries.csv": the paths a run wrote, for its last line. */
+  static String list(List<Path> paths) {
+    return paths.stream().map(Path::toString).collect(Collectors.joining(", "));
   }
 }

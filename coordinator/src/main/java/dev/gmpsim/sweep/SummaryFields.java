@@ -41,6 +41,9 @@ public final class SummaryFields {
         continue;
       }
       String name = prefix + d.getName();
+      if (name.equals("settings")) {
+        continue; // the run's inputs, not a result: a sweep's columns already hold its parameters
+      }
       JavaType pt = d.getPrimaryType();
       if (pt.isMapLikeType()) {
         maps.add(name);

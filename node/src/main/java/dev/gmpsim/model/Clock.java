@@ -35,20 +35,22 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
   private final ActorRef<Finished> whenDone;
 
   static Behavior<Command> create(RunContext run, long endTime, ActorRef<Finished> whenDone) {
-    return create(run, endTime, 0, whenDone);
+    return create(run, endTime, 0, dev.gmpsim.protocol.result.RunOptions.DEFAULT_MAX_EVENTS, whenDone);
   }
 
-  static Behavior<Command> create(RunContext run, long endTime, long wallTimeoutNs, ActorRef<Finished> whenDone) {
-    return Behaviors.setup(ctx -> new Clock(ctx, run, endTime, wallTimeoutNs, whenDone));
+  static Behavior<Command> create(
+      RunContext run, long endTime, long wallTimeoutNs, long maxEvents, ActorRef<Finished> whenDone) {
+    return Behaviors.setup(ctx -> new Clock(ctx, run, endTime, wallTimeoutNs, maxEvents, whenDone));
   }
 
   private Clock(
-      ActorContext<Command> ctx, RunContext run, long endTime, long wallTimeoutNs, ActorRef<Finished> whenDone) {
+      ActorContext<Command> ctx, RunContext run, long endTime, long wallTimeoutNs, long maxEvents,
+      ActorRef<Finished> whenDone) {
     super(ctx);
     this.run = run;
     this.endTime = endTime;
     this.whenDone = whenDone;
-    run.events = new EventList(endTime, run.stats, ctx.getSelf());
+    run.events = new EventList(endTime, maxEvents, run.stats, ctx.getSelf());
     run.events.wallTimeout(wallTimeoutNs);
   }
 

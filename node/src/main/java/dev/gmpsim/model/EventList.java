@@ -17,6 +17,7 @@ final class EventList {
 
   private final EventHeap queue = new EventHeap();
   private final long endTime;
+  private final long maxPending;
   private final RunStats stats;
   private final ActorRef<Clock.Command> clock;
   private long now;
@@ -26,8 +27,9 @@ final class EventList {
   private long wallDeadline = Long.MAX_VALUE;
   private boolean over;
 
-  EventList(long endTime, RunStats stats, ActorRef<Clock.Command> clock) {
+  EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
+    this.maxPending = maxPending;
     this.stats = stats;
     this.clock = clock;
   }
@@ -60,6 +62,9 @@ final class EventList {
         continue;
       }
       queue.add(o);
+    }
+    if (queue.size() > maxPending) {
+      halt(String.format(java.util.Locale.ROOT, "limit: %,d pending events", maxPending));
     }
   }
 

@@ -30,6 +30,8 @@ public final class Run extends AbstractBehavior<Run.Command> {
   private final ActorRef<RunResult> replyTo;
   private final long endTime;
   private final long wallTimeoutNs;
+  private final long maxEvents;
+  private final RunOptions options;
 
   public static Behavior<Command> create(
       Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
@@ -42,22 +44,25 @@ public final class Run extends AbstractBehavior<Run.Command> {
       ActorRef<RunResult> replyTo, Props dispatcher, RunContext.ActorWrapper wrapper) {
     super(ctx);
     this.replyTo = replyTo;
+    this.options = options;
     Scenario sc = options.durationNs() > 0 ? scenario.withDuration(options.durationNs()) : scenario;
     sc = sc.withSeed(options.seed());
     this.endTime = sc.duration();
     this.wallTimeoutNs = options.wallTimeoutNs();
+    this.maxEvents = options.eventLimit();
     long sample = options.sampleNs() > 0 ? options.sampleNs()
         : options.schedtraceNs() > 0 ? options.schedtraceNs()
         : Math.max(1_000_000L, sc.duration() / 1000);
     this.run = new RunContext(sc, options.seed(), options.schedtraceNs(), options.scheddetail(),
-        sample, wrapper, dispatcher);
+        sample, wrapper, dispatcher, options.goroutineLimit());
     start(ctx);
   }
 
   private void start(ActorContext<Command> ctx) {
     int procs = run.runtime.gomaxprocs();
     ActorRef<Clock.Finished> done = ctx.messageAdapter(Clock.Finished.class, ClockFinished::new);
-    run.clock = ctx.spawn(Clock.create(run, endTime, wallTimeoutNs, done), "clock", run.dispatcher);
+    run.clock = ctx.spawn(
+        Clock.create(run, endTime, wallTimeoutNs, maxEvents, done), "clock", run.dispatcher);
     for (int i = 0; i < procs; i++) {
       run.allp.add(ctx.spawn(P.create(run, i), "p" + i, run.dispatcher));
     }
@@ -123,7 +128,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
     if ("ok".equals(outcome)) {
       outcome = checkNoGLost(fin.inFlight());
     }
-    replyTo.tell(Summaries.result(run, fin, outcome));
+    replyTo.tell(Summaries.result(run, fin, outcome, options));
     return Behaviors.stopped();
   }
 

@@ -32,6 +32,8 @@ public final class RunContext {
   final akka.actor.typed.Props dispatcher;
   final long schedtraceEvery;
   final boolean scheddetail;
+  /** The simulator's own limits (not the runtime's): reaching one ends the run. */
+  final long maxGoroutines;
   private long goidgen;
 
   // Addresses, set once by the run before the clock starts.
@@ -44,7 +46,7 @@ public final class RunContext {
 
   RunContext(
       Scenario scenario, long seed, long schedtraceEvery, boolean scheddetail, long sampleEvery,
-      ActorWrapper wrapper, akka.actor.typed.Props dispatcher) {
+      ActorWrapper wrapper, akka.actor.typed.Props dispatcher, long maxGoroutines) {
     this.scenario = scenario;
     this.runtime = scenario.runtime();
     this.rng = new SplittableRandom(seed);
@@ -55,6 +57,7 @@ public final class RunContext {
     this.scheddetail = scheddetail;
     this.wrapper = wrapper;
     this.dispatcher = dispatcher;
+    this.maxGoroutines = maxGoroutines;
   }
 
   RunStats stats() {
@@ -64,6 +67,10 @@ public final class RunContext {
   G newG(boolean system, Op[] program) {
     G g = new G(++goidgen, system, program);
     allgs.put(g.id, g);
+    if (allgs.size() > maxGoroutines && events != null) {
+      // A runaway scenario: stop before the heap does, with an outcome that says why.
+      events.halt(String.format(java.util.Locale.ROOT, "limit: %,d goroutines", maxGoroutines));
+    }
     stats.goroutineCreated();
     return g;
   }

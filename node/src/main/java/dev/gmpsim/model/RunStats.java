@@ -34,6 +34,10 @@ public final class RunStats {
   long gsLive;
   long gsPeak;
 
+  // The state when the warm-up ended (0 without a warm-up).
+  long threadsAtWarmup;
+  long gsAtWarmup;
+
   private double goRunNs;
   private int msAlive;
   private String violation;
@@ -52,6 +56,10 @@ public final class RunStats {
     timeseries.append(
         "time_ns,threads,idle_threads,spinning_threads,idle_ps,global_runq,local_runq,"
             + "ms_in_syscall,gs_netpoll,goroutines\n");
+  }
+
+  long sampleEvery() {
+    return sampleEvery;
   }
 
   void setInvariantCheck(java.util.function.LongPredicate check) {
@@ -214,6 +222,10 @@ public final class RunStats {
       schedLatency.reset();
       requestLatency.reset();
       threadsPeak = threadsNow;
+      // Peaks are of the window, like every other figure; the state at its start is kept.
+      gsPeak = gsLive;
+      threadsAtWarmup = threadsNow;
+      gsAtWarmup = gsLive;
     }
     while (nextSample < t || (last && nextSample <= t)) {
       sample(nextSample);

@@ -1,7 +1,9 @@
 package dev.gmpsim.model;
 
+import dev.gmpsim.protocol.result.RunOptions;
 import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.result.RunSummary;
+import dev.gmpsim.protocol.scenario.RuntimeSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -10,7 +12,7 @@ import org.HdrHistogram.Histogram;
 final class Summaries {
   private Summaries() {}
 
-  static RunResult result(RunContext run, Clock.Finished fin, String outcome) {
+  static RunResult result(RunContext run, Clock.Finished fin, String outcome, RunOptions options) {
     RunStats s = run.stats;
     Atomics a = run.atomics;
     long end = fin.virtualTimeNs();
@@ -28,6 +30,7 @@ final class Summaries {
             outcome,
             run.scenario.seed(),
             end,
+            new RunSummary.Window(Math.min(run.scenario.warmup(), end), end, s.threadsAtWarmup, s.gsAtWarmup),
             fin.events(),
             new RunSummary.Threads(s.threadsPeak(), a.mcount, round(s.threadsMean(end))),
             new RunSummary.Ms(
@@ -59,8 +62,32 @@ final class Summaries {
                 s.counter(Counter.LOCKED_MS_DESTROYED),
                 s.counter(Counter.TEMPLATE_THREADS)),
             table,
-            new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0));
+            new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0),
+            settings(run, options));
     return new RunResult(summary, s.schedtrace(), s.timeseries());
+  }
+
+  private static RunSummary.Settings settings(RunContext run, RunOptions o) {
+    RuntimeSpec r = run.runtime;
+    return new RunSummary.Settings(
+        run.scenario.seed(),
+        run.scenario.duration(),
+        run.scenario.warmup(),
+        o.schedtraceNs(),
+        o.scheddetail(),
+        run.stats.sampleEvery(),
+        o.wallTimeoutNs(),
+        o.goroutineLimit(),
+        o.eventLimit(),
+        r.goVersion(),
+        r.cpus(),
+        r.cgo() || run.scenario.usesCgo(),
+        r.vdso(),
+        r.retake().yaml(),
+        r.retakeThreshold(),
+        r.idleMs().yaml(),
+        r.idleMsCap(),
+        r.maxThreads());
   }
 
   private static RunSummary.Percentiles percentiles(Histogram h) {

@@ -41,7 +41,7 @@ final class ModelHarness {
     this.kit = kit;
     this.endTime = endTime;
     this.run = new RunContext(scenario, scenario.seed(), schedtraceEvery, false, 1_000_000_000L,
-        RunContext.ActorWrapper.NONE, Props.empty());
+        RunContext.ActorWrapper.NONE, Props.empty(), dev.gmpsim.protocol.result.RunOptions.DEFAULT_MAX_GOROUTINES);
     this.finished = kit.createTestProbe(Clock.Finished.class);
     for (int i = 0; i < scenario.runtime().gomaxprocs(); i++) {
       run.allp.add(null);

@@ -16,6 +16,7 @@ public record RunSummary(
     String outcome,
     long seed,
     long virtualTimeNs,
+    Window window,
     long events,
     Threads threads,
     Ms ms,
@@ -32,7 +33,38 @@ public record RunSummary(
     Goroutines goroutines,
     Scheduler scheduler,
     Map<String, SyscallRow> syscallTable,
-    Invariants invariants) {
+    Invariants invariants,
+    Settings settings) {
+
+  /**
+   * The stretch of virtual time the counters, peaks and latencies cover: from the end of the
+   * warm-up to the end of the run. {@code atStart} is the state when the window opened.
+   */
+  public record Window(long fromNs, long toNs, long threadsAtStart, long goroutinesAtStart) {}
+
+  /**
+   * Everything that decided this result besides the scenario file: the run's options and the
+   * runtime settings in effect after defaults, so that two summaries can be told apart.
+   */
+  public record Settings(
+      long seed,
+      long durationNs,
+      long warmupNs,
+      long schedtraceNs,
+      boolean scheddetail,
+      long sampleNs,
+      long wallTimeoutNs,
+      long maxGoroutines,
+      long maxEvents,
+      String goRules,
+      int cpus,
+      boolean cgo,
+      boolean vdso,
+      String retake,
+      long retakeThresholdNs,
+      String idleMs,
+      int idleMsCap,
+      int maxThreads) {}
 
   /** Thread (M) counts: as schedtrace's threads=, i.e. mcount(). */
   public record Threads(long peak, long fin, double mean) {

@@ -179,6 +179,7 @@ class KryoSerializerTest {
     roundTrip(new Holder("library", new ScenarioLibrary("lib", List.of("x.yaml"), Map.of("db", 2), s.steps())));
     roundTrip(new Holder("problem", new Scenario.Problem("steps.sub[0]", "bad")));
     roundTrip(new Holder("options", RunOptions.seed(5).withSchedtrace(1_000_000, true).withDuration(9)));
+    roundTrip(new Holder("limits", RunOptions.seed(5).withLimits(1000, 2000).withWallTimeout(7)));
     roundTrip(new Holder("runtime", RuntimeSpec.DEFAULTS));
   }
 
@@ -186,14 +187,17 @@ class KryoSerializerTest {
     Map<String, RunSummary.SyscallRow> table = new TreeMap<>();
     table.put("read", new RunSummary.SyscallRow(1000, 5_000_000, 12));
     table.put("futex", new RunSummary.SyscallRow(17, 900_000, 0));
-    return new RunSummary("workload-a", "model-7", "1.22", 4, "ok", 42, 5_000_000_000L, 123_456_789L,
+    return new RunSummary("workload-a", "model-7", "1.22", 4, "ok", 42, 5_000_000_000L,
+        new RunSummary.Window(500_000_000L, 5_000_000_000L, 30, 5006), 123_456_789L,
         new RunSummary.Threads(12, 9, 10.5), new RunSummary.Ms(14, 3, 2), 77, 31,
         new RunSummary.Exitsyscall(900, 100), 1017, 5, 200, 33, 0.875,
         new RunSummary.Percentiles(10_000, 500, 900, 2_000, 10_000, 50_000, 712.25),
         new RunSummary.Percentiles(9_000, 50_000, 90_000, 1_000_000, 3_000_000, 9_000_000, 81_234.5),
         new RunSummary.Goroutines(5000, 5100, 4990),
         new RunSummary.Scheduler(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13), table,
-        new RunSummary.Invariants(1_000_000, 0));
+        new RunSummary.Invariants(1_000_000, 0),
+        new RunSummary.Settings(42, 5_000_000_000L, 500_000_000L, 0, false, 5_000_000L, 0,
+            2_000_000, 10_000_000, "1.22", 4, true, true, "go", 10_000, "keep", 64, 10_000));
   }
 
   @Test
