@@ -142,7 +142,8 @@ public final class ResultSink {
     writable(dir);
     Path manifest = dir.resolve("sweep.json");
     Path jl = dir.resolve("results.jsonl");
-    boolean hasSweep = Files.exists(manifest) || Files.exists(jl);
+    Path cs = dir.resolve("results.csv");
+    boolean hasSweep = Files.exists(manifest) || Files.exists(jl) || Files.exists(cs);
     if (hasSweep && !mode.resume()) {
       throw new Refused(dir + " already holds a sweep; use --resume to continue it, or another --out");
     }
@@ -151,6 +152,11 @@ public final class ResultSink {
     }
     if (!hasSweep) {
       return;
+    }
+    if (!Files.exists(jl) && Files.exists(cs)) {
+      // Resume reads results.jsonl and rebuilds results.csv from it: it would empty this CSV.
+      throw new Refused(dir + " holds results.csv but no results.jsonl, which --resume continues from; "
+          + "move results.csv away to start the sweep again");
     }
     boolean hashChecked = false;
     if (Files.exists(manifest)) {

@@ -113,6 +113,18 @@ class SweepCliTest {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("cannot reach the cluster at 127.0.0.1:1"), r.err());
     assertFalse(Files.exists(tmp.resolve("c")), "nothing written");
+
+    // A results.csv of something else is not overwritten, and not emptied by a resume.
+    Path d = tmp.resolve("d");
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("results.csv"), "mine\n");
+    r = CliTest.run("sweep", file.toString(), "--out", d.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("already holds a sweep"), r.err());
+    r = CliTest.run("sweep", file.toString(), "--out", d.toString(), "--resume");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("holds results.csv but no results.jsonl"), r.err());
+    assertEquals("mine\n", Files.readString(d.resolve("results.csv")));
   }
 
   @Test
