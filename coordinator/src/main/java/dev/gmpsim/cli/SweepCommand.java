@@ -10,14 +10,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import java.util.function.LongSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,16 +31,22 @@ final class SweepCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "Sweep file (YAML), see docs/sweeps.md.")
   Path file;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for results.csv, results.jsonl and sweep.json.")
-  Path out;
+  // Short enough that picocli does not wrap inside a file name ("sweep." / "json").
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Folder for sweep.json, results.jsonl, results.csv.")
+  String out;
 
-  @Option(names = "--resume", description = "Continue the sweep in --out, skipping the runs already there.")
+  @Option(names = "--resume", description = "Continue the sweep in --out (the same sweep file): keep its results, "
+      + "run the rest, and run again the runs that failed (error, timeout).")
   boolean resume;
+
+  @Option(names = "--keep-failed", description = "With --resume: keep failed runs' results instead of running them again.")
+  boolean keepFailed;
 
   @Option(names = "--join", paramLabel = "HOST:PORT", description = "Submit to the cluster that has a node at HOST:PORT.")
   String join;
 
-  @Option(names = "--port", description = "This process's cluster port with --join (default: any free port).")
+  @Option(names = "--port", description = "This process's cluster port (default: any free port).")
   int port;
 
   @Option(names = "--parallelism", description = "Runs at once per worker node (default: cores).")
@@ -52,7 +57,8 @@ final class SweepCommand implements Callable<Integer> {
           + "deduplicated).")
   Long resendAfter;
 
-  @Option(names = "--retries", description = "Attempts per failed run before its failure is recorded (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--retries", description = "Attempts in all per failed run before its failure is recorded "
+      + "(default: ${DEFAULT-VALUE}; 1: no retry).")
   int retries = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -60,82 +66,221 @@ final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
-    SweepPlan plan = SweepLoader.load(file);
-    if (join != null && !join.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new UserError("--join: '" + join + "' is not HOST:PORT");
+    // Every argument, the sweep file and the folder are checked, and the cluster reached, before
+    // the folder is created: a failed start leaves nothing behind.
+    if (out.isBlank()) {
+      throw new UserError("--out: the folder name is empty");
     }
+    if (join != null) {
+      checkHostPort(join);
+    }
+    if (port < 0 || port > 65535) {
+      throw new UserError("--port: " + port + " is not a port (0..65535, 0 for any free port)");
+    }
+    if (parallelism != null && parallelism < 1) {
+      throw new UserError("--parallelism must be at least 1, got " + parallelism);
+    }
+    if (retries < 1) {
+      throw new UserError("--retries must be at least 1 (attempts in all; 1 runs a failed run once), got " + retries);
+    }
+    if (resendAfter != null && resendAfter <= 0) {
+      throw new UserError("--resend-after must be above 0s (it is how long to wait for an answer before asking again)");
+    }
+    if (keepFailed && !resume) {
+      throw new UserError("--keep-failed only goes with --resume");
+    }
+    SweepPlan plan = SweepLoader.load(file);
     List<RunRequest> runs = plan.runs();
     Set<String> params = new LinkedHashSet<>();
-    runs.forEach(r -> params.addAll(r.parameters().keySet()));
-    ResultSink sink;
+    Set<String> ids = new HashSet<>();
+    runs.forEach(r -> {
+      params.addAll(r.parameters().keySet());
+      ids.add(r.runId());
+    });
+    Path dir = Path.of(out);
+    ResultSink.Sweep sweep = new ResultSink.Sweep(plan.name(), file.toString(), runs.size(), ResultSink.planHash(runs),
+        ids, new ArrayList<>(params), plan.metrics());
+    ResultSink.Mode mode = !resume ? ResultSink.Mode.NEW
+        : keepFailed ? ResultSink.Mode.RESUME_KEEP_FAILED : ResultSink.Mode.RESUME;
     try {
-      sink = ResultSink.open(out, plan.name(), file.toString(), runs.size(), new ArrayList<>(params), plan.metrics(),
-          resume);
+      ResultSink.check(dir, sweep, mode);
     } catch (ResultSink.Refused e) {
       throw new UserError(e.getMessage());
     }
     int perNode = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
-    if (perNode < 1) {
-      throw new UserError("--parallelism must be at least 1");
-    }
     SweepRunner.Options opts =
-        new SweepRunner.Options(join, port, perNode, Math.max(1, retries),
+        new SweepRunner.Options(join, port, perNode, retries,
             Duration.ofNanos(resendAfter == null ? 60_000_000_000L : resendAfter), Duration.ofSeconds(20));
-    int already = sink.resultsWritten();
-    o.printf(Locale.ROOT, "%s: %d runs%s, %s%n", plan.name(), runs.size(),
-        already > 0 ? " (" + already + " already done)" : "",
-        join == null ? "embedded cluster, " + perNode + " at once" : "cluster at " + join);
-    o.flush();
-    long t0 = System.nanoTime();
-    SweepCoordinator.Finished f;
-    try (Progress progress = new Progress(o, runs.size(), already)) {
-      f = SweepRunner.run(runs, sink, opts, progress::update);
+    SweepRunner.Session session;
+    try {
+      session = SweepRunner.start(opts);
     } catch (SweepRunner.Unreachable e) {
       throw new UserError(e.getMessage());
     }
-    double secs = (System.nanoTime() - t0) / 1e9;
-    o.printf(Locale.ROOT, "done: %d runs in %.1fs (%.0f runs/min), %d failed, %d skipped; results in %s%n",
-        f.done(), secs, f.done() * 60 / Math.max(secs, 1e-9), f.failed(), f.skipped(), out);
-    return f.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    try (session) {
+      ResultSink sink;
+      try {
+        sink = ResultSink.open(dir, sweep, mode);
+      } catch (ResultSink.Refused e) {
+        throw new UserError(e.getMessage());
+      }
+      int already = sink.resultsWritten();
+      o.printf(Locale.ROOT, "%s: %d runs%s, %s%n", plan.name(), runs.size(),
+          resumed(already, sink.retrying()),
+          join == null ? "embedded cluster, " + perNode + " at once" : "cluster at " + join);
+      o.flush();
+      long t0 = System.nanoTime();
+      Progress progress = new Progress(o, runs.size(), already, System.console() != null, System::nanoTime);
+      PrintWriter err = spec.commandLine().getErr();
+      // Ctrl-C (or SIGTERM): say how far the sweep got and leave sweep.json saying so.
+      Thread onStop = new Thread(() -> {
+        if (sink.interrupt()) {
+          progress.interrupted();
+          err.printf(Locale.ROOT, "gmpsim: interrupted after %d of %d runs; continue with --resume%n",
+              sink.resultsWritten(), sink.total());
+          err.flush();
+        }
+      }, "sweep-interrupted");
+      Runtime.getRuntime().addShutdownHook(onStop);
+      SweepCoordinator.Finished f;
+      try {
+        f = session.run(runs, sink, progress::update);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onStop);
+        } catch (IllegalStateException e) {
+          // already shutting down: the hook reports
+        }
+      }
+      progress.close();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      o.printf(Locale.ROOT, "done: %d runs in %.1fs (%.0f runs/min), %d failed, %d skipped; results in %s%n",
+          f.done(), secs, f.done() * 60 / Math.max(secs, 1e-9), f.failed(), f.skipped(), out);
+      return f.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+  }
+
+  private static String resumed(int already, int retrying) {
+    List<String> parts = new ArrayList<>();
+    if (already > 0) {
+      parts.add(already + " already done");
+    }
+    if (retrying > 0) {
+      parts.add(retrying + " failed, to run again");
+    }
+    return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+  }
+
+  private static void checkHostPort(String hostPort) throws UserError {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || !hostPort.substring(colon + 1).matches("\\d{1,9}") || hostPort.substring(0, colon).isBlank()
+        || hostPort.substring(0, colon).matches(".*[\\s:].*")) {
+      throw new UserError("--join: '" + hostPort + "' is not HOST:PORT");
+    }
+    int p = Integer.parseInt(hostPort.substring(colon + 1));
+    if (p < 1 || p > 65535) {
+      throw new UserError("--join: " + hostPort + ": port " + p + " is out of range (1..65535)");
+    }
   }
 
   /** A progress bar on a terminal, a log line every few seconds otherwise. */
-  private static final class Progress implements AutoCloseable {
+  static final class Progress {
+    private static final int WIDTH = 30;
     private final PrintWriter out;
-    private final ProgressBar bar;
     private final int total;
+    private final int already;
+    private final boolean terminal;
+    private final LongSupplier clock;
+    private final long t0;
     private long lastLine;
+    private int done;
+    private int failed;
+    private String shown = "";
+    private boolean closed;
 
-    Progress(PrintWriter out, int total, int already) {
+    Progress(PrintWriter out, int total, int already, boolean terminal, LongSupplier clock) {
       this.out = out;
       this.total = total;
-      this.bar = System.console() == null ? null
-          : new ProgressBarBuilder().setTaskName("runs").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-              .showSpeed().build();
-      if (bar != null) {
-        bar.stepTo(already);
+      this.already = already;
+      this.terminal = terminal;
+      this.clock = clock;
+      this.t0 = clock.getAsLong();
+      this.done = already;
+      if (terminal) {
+        render();
       }
     }
 
-    void update(SweepCoordinator.Progress p) {
-      if (bar != null) {
-        bar.stepTo(p.done());
-        bar.setExtraMessage(p.failed() > 0 ? p.failed() + " failed" : "");
+    synchronized void update(SweepCoordinator.Progress p) {
+      done = p.done();
+      failed = p.failed();
+      if (terminal) {
+        render();
         return;
       }
-      long now = System.nanoTime();
-      if (now - lastLine > 5_000_000_000L || p.done() == total) {
+      long now = clock.getAsLong();
+      if (now - lastLine > 5_000_000_000L || done == total) {
         lastLine = now;
-        out.printf(Locale.ROOT, "%d/%d runs, %d failed%n", p.done(), total, p.failed());
+        out.println(line());
         out.flush();
       }
     }
 
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
+    /** done/total, failures, rate and time left. */
+    String line() {
+      StringBuilder b = new StringBuilder().append(done).append('/').append(total).append(" runs");
+      b.append(", ").append(failed).append(" failed");
+      double secs = (clock.getAsLong() - t0) / 1e9;
+      int here = done - already;
+      if (here > 0 && secs > 0 && done < total) {
+        double perSec = here / secs;
+        b.append(", ").append(rate(perSec)).append(", ").append(clock((long) ((total - done) / perSec))).append(" left");
       }
+      return b.toString();
+    }
+
+    private void render() {
+      int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
+      String bar = String.format(Locale.ROOT, "runs %3d%% [%s%s] %s", total == 0 ? 100 : 100L * done / total,
+          "=".repeat(filled), " ".repeat(WIDTH - filled), line());
+      if (bar.equals(shown)) {
+        return; // the same line again would be a duplicate in a log of the terminal
+      }
+      // Pad over a longer line shown before.
+      out.print("\r" + bar + " ".repeat(Math.max(0, shown.length() - bar.length())));
+      out.flush();
+      shown = bar;
+    }
+
+    /** Ends the bar's line (once). */
+    synchronized void close() {
+      if (terminal && !closed) {
+        out.println();
+        out.flush();
+      }
+      closed = true;
+    }
+
+    /** Stopped mid-sweep: end the bar's line so that the message after it has its own. */
+    void interrupted() {
+      close();
+    }
+
+    /** 0.6/s, 12/s; 3.0/min below 0.1/s. */
+    static String rate(double perSec) {
+      if (perSec >= 10) {
+        return String.format(Locale.ROOT, "%.0f runs/s", perSec);
+      }
+      if (perSec >= 0.1) {
+        return String.format(Locale.ROOT, "%.1f runs/s", perSec);
+      }
+      return String.format(Locale.ROOT, "%.1f runs/min", perSec * 60);
+    }
+
+    static String clock(long secs) {
+      return secs >= 3600
+          ? String.format(Locale.ROOT, "%d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60)
+          : String.format(Locale.ROOT, "%d:%02d", secs / 60, secs % 60);
     }
   }
 }

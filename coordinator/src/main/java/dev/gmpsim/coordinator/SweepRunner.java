@@ -14,6 +14,12 @@ import akka.cluster.typed.SingletonActor;
 import dev.gmpsim.cluster.NodeConfig;
 import dev.gmpsim.cluster.Worker;
 import dev.gmpsim.protocol.sweep.RunRequest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -54,17 +60,39 @@ public final class SweepRunner {
   public static SweepCoordinator.Finished run(
       List<RunRequest> runs, ResultSink sink, Options o, Consumer<SweepCoordinator.Progress> onProgress)
       throws Unreachable, InterruptedException {
+    try (Session s = start(o)) {
+      return s.run(runs, sink, onProgress);
+    }
+  }
+
+  /**
+   * Starts this process's cluster node and waits until it is up in the cluster (embedded, or
+   * joined at {@code o.join()} within {@code o.joinTimeout()}), so that a sweep can fail to start
+   * before anything is written.
+   */
+  public static Session start(Options o) throws Unreachable, InterruptedException {
     boolean embedded = o.join() == null;
+    if (!embedded) {
+      probe(o.join(), o.joinTimeout());
+    }
+    if (o.port() != 0) {
+      checkFree(o.port());
+    }
     // The submitting process works too: its cores help, and the cluster keeps a majority of
     // workers (for sharding's state) when one other node dies.
     List<String> roles = List.of(NodeConfig.COORDINATOR, NodeConfig.WORKER);
     List<String> seeds = embedded ? List.of() : List.of(o.join());
     // The command line reports progress itself; Akka's warnings about peers going away are noise.
-    ActorSystem<Void> system =
-        ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM,
-            com.typesafe.config.ConfigFactory.parseString(
-                    "akka.loglevel = " + System.getenv().getOrDefault("GMPSIM_LOGLEVEL", "ERROR"))
-                .withFallback(NodeConfig.of("127.0.0.1", o.port(), seeds, roles, o.parallelism())));
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM,
+          com.typesafe.config.ConfigFactory.parseString(
+                  "akka.loglevel = " + System.getenv().getOrDefault("GMPSIM_LOGLEVEL", "ERROR"))
+              .withFallback(NodeConfig.of("127.0.0.1", o.port(), seeds, roles, o.parallelism())));
+    } catch (RuntimeException e) {
+      throw new Unreachable("cannot start this process's cluster node on port " + o.port() + " (" + e.getMessage() + ")");
+    }
+    Session s = new Session(system, o);
     try {
       Cluster cluster = Cluster.get(system);
       if (embedded) {
@@ -72,6 +100,27 @@ public final class SweepRunner {
       }
       Worker.start(system);
       awaitUp(cluster, o);
+      return s;
+    } catch (Unreachable | InterruptedException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** This process's node, up in the cluster; {@link #run} a sweep on it, then close it. */
+  public static final class Session implements AutoCloseable {
+    private final ActorSystem<Void> system;
+    private final Options o;
+
+    private Session(ActorSystem<Void> system, Options o) {
+      this.system = system;
+      this.o = o;
+    }
+
+    public SweepCoordinator.Finished run(
+        List<RunRequest> runs, ResultSink sink, Consumer<SweepCoordinator.Progress> onProgress)
+        throws InterruptedException {
+      Cluster cluster = Cluster.get(system);
       ActorRef<SweepCoordinator.Command> coordinator =
           ClusterSingleton.get(system)
               .init(SingletonActor.of(SweepCoordinator.create(o.parallelism(), o.maxAttempts(), o.resendAfter()),
@@ -97,13 +146,45 @@ public final class SweepRunner {
           return f;
         }
       }
-    } finally {
+    }
+
+    @Override
+    public void close() {
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         // Shutting down is best effort; the results are already written.
       }
+    }
+  }
+
+  /** Fails fast, with one line, when nothing listens at {@code hostPort} (Akka would only retry and log). */
+  static void probe(String hostPort, Duration timeout) throws Unreachable {
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon);
+    int port = Integer.parseInt(hostPort.substring(colon + 1));
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new Unreachable("cannot reach the cluster at " + hostPort + ": unknown host '" + host + "'");
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), (int) Math.min(timeout.toMillis(), 5_000));
+    } catch (IOException e) {
+      throw new Unreachable("cannot reach the cluster at " + hostPort + ": "
+          + (e instanceof java.net.ConnectException ? "nothing listens there (is a node running?)" : e.getMessage()));
+    }
+  }
+
+  private static void checkFree(int port) throws Unreachable {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new Unreachable("--port " + port + ": cannot listen there (" + e.getMessage() + ")");
     }
   }
 
