@@ -27,13 +27,13 @@ mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys cgoserver; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
 TSV=$OUT/real-go-$GOVER.tsv OPS=$OUT/real-go-$GOVER-ops.tsv SER=$OUT/real-go-$GOVER-series.tsv
 SLP=$OUT/sleeps-go-$GOVER.tsv NET=$OUT/network-setup-go-$GOVER.tsv
-printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\n' > "$TSV"
+printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\tpeak_runqueue\n' > "$TSV"
 printf 'case\tparams\tgomaxprocs\trun\tsummary\n' > "$OPS"
 printf 'case\tparams\tgomaxprocs\tthreads_every_100ms\n' > "$SER"
 
@@ -51,9 +51,10 @@ run_case() {
     local row
     row=$(awk '/^SCHED/{for(i=1;i<=NF;i++){split($i,a,"=");
             if(a[1]=="threads")t=a[2]+0; if(a[1]=="idlethreads")it=a[2];
+            if(a[1]=="runqueue" && a[2]+0>rq)rq=a[2]+0;
             if(a[1]=="gomaxprocs")g=a[2]}
           if(!n++)first=t; if(t>peak)peak=t; last=t; li=it}
-          END{printf "%s\t%d\t%d\t%d\t%s", g, first, peak, last, li}' "$log")
+          END{printf "%s\t%d\t%d\t%d\t%s\t%d", g, first, peak, last, li, rq}' "$log")
     local g=${row%%$'\t'*} rest=${row#*$'\t'}
     printf '%s\t%s\t%s\t%s\t%s\n' "$cs" "$params" "$g" "$run" "$rest" >> "$TSV"
     printf '%s\t%s\t%s\t%s\t%s\n' "$cs" "$params" "$g" "$run" "$(grep -v '^SCHED' "$log" | tr '\n' ' ')" >> "$OPS"
@@ -141,6 +142,11 @@ run_case network "k=100 rate=5000 work=20us sys=1ms" 2 network -k 100 -rate 5000
 run_case locksys "n=20 m=0 d=1ms" 2 locksys -n 20 -m 0 -d 1ms
 run_case locksys "n=20 m=50 d=1ms" 2 locksys -n 20 -m 50 -d 1ms
 run_case locksys "n=50 m=50 d=100us" 2 locksys -n 50 -m 50 -d 100us
+
+# (n) workload C as a real server: 5000 keep-alive connections, think exp(500ms), a 50ms cgo
+# call per request, GOMAXPROCS=4. Its outcome varies from run to run (some runs stall with
+# every P held in C, see MEASUREMENTS.md), so it is run SPREAD_RUNS times (default 10).
+RUNS=${SPREAD_RUNS:-10} run_case cgoserver "k=5000 think=500ms d=50ms" 4 cgoserver -k 5000 -think 500ms -d 50ms -dur 3s
 
 # (h) sleep lengths under the syscall cases' loads: the 20us nanosleep of a thread outside the
 # scheduler (sysmon's usleep(20)) and the case's own nanosleep(D), on a C thread beside the load

@@ -115,7 +115,10 @@ func client(addr string, k int, think, dur time.Duration) {
 		}
 		conns[i] = c
 	}
-	deadline := time.Now().Add(dur)
+	// Every connection is open before the first request, as in the scenario (where the
+	// connections exist at time 0): the load starts at once, not over the dial's ramp.
+	start := make(chan struct{})
+	var deadline time.Time
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	ops := 0
@@ -127,6 +130,7 @@ func client(addr string, k int, think, dur time.Duration) {
 			r := rand.New(rand.NewSource(seed))
 			buf := make([]byte, msg)
 			n := 0
+			<-start
 			for {
 				time.Sleep(expDur(r, think))
 				if !time.Now().Before(deadline) {
@@ -145,6 +149,8 @@ func client(addr string, k int, think, dur time.Duration) {
 			mu.Unlock()
 		}(c, int64(i)+1)
 	}
+	deadline = time.Now().Add(dur)
+	close(start)
 	wg.Wait()
 	fmt.Printf("ops=%d ops_per_s=%.0f\n", ops, float64(ops)/dur.Seconds())
 }
