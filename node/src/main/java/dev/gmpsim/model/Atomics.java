@@ -86,6 +86,7 @@ public final class Atomics {
     pTimerNext = new long[gomaxprocs];
     java.util.Arrays.fill(pTimerNext, Long.MAX_VALUE);
     pM = new int[gomaxprocs];
+    java.util.Arrays.fill(pM, -1); // held by no M until acquired (M0 is a real M)
     pIdle = new boolean[gomaxprocs];
   }
 

@@ -50,6 +50,14 @@ final class SchedTrace {
   }
 
   private void detail() {
+    // One snapshot, as the runtime's under sched.lock: an M's p is read from the P that holds it,
+    // not from the M's own view, which lags while an Execute or Resume is on its way.
+    java.util.Map<Integer, Integer> heldBy = new java.util.HashMap<>();
+    for (int i = 0; i < a.gomaxprocs(); i++) {
+      if (a.pM[i] >= 0) {
+        heldBy.put(a.pM[i], i);
+      }
+    }
     for (int i = 0; i < a.gomaxprocs(); i++) {
       run.stats.schedtraceLine(
           "  P" + i + ": status=" + a.pStatus[i] + " schedtick=" + a.pSchedtick[i]
@@ -62,7 +70,7 @@ final class SchedTrace {
         continue;
       }
       run.stats.schedtraceLine(
-          "  M" + m.id + ": p=" + id(m.p) + " curg=" + id(m.curg)
+          "  M" + m.id + ": p=" + id(heldBy.getOrDefault(m.id, -1)) + " curg=" + id(m.curg)
               + " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=" + m.spinning
               + " blocked=" + m.blocked + " lockedg=" + id(m.lockedg));
     }
