@@ -31,6 +31,34 @@ class LanguageRunTest {
     return Simulation.run(system, s, RunOptions.seed(s.seed())).summary();
   }
 
+  /** release is {@code <-sem}: on an empty semaphore it parks until someone acquires. */
+  @Test
+  void releaseOnAnEmptySemaphoreBlocksUntilAnAcquire() throws Exception {
+    RunSummary early = run("""
+        duration: 100ms
+        semaphores: {s: 2}
+        workload:
+          - name: releaser
+            kind: goroutines
+            steps: [release: s, {compute: 1ms}]
+        """);
+    assertEquals("ok", early.outcome());
+    assertEquals(0, early.pUtilization(), 1e-9, "the compute after the release never ran");
+    RunSummary later = run("""
+        duration: 100ms
+        semaphores: {s: 2}
+        workload:
+          - name: releaser
+            kind: goroutines
+            steps: [release: s, {compute: 1ms}]
+          - name: acquirer
+            kind: goroutines
+            steps: [{sleep: 10ms}, acquire: s]
+        """);
+    assertEquals("ok", later.outcome());
+    assertTrue(later.pUtilization() > 0.0025, "1ms of compute ran once the acquire filled the semaphore");
+  }
+
   @Test
   void fileReadMakesTheSyscallsOfOsReadFile() throws Exception {
     RunSummary s = run("""
