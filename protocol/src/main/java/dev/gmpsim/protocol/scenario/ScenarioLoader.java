@@ -190,6 +190,8 @@ public final class ScenarioLoader {
     if (cause instanceof InputCoercionException ice) {
       Class<?> t = ice.getTargetType();
       String max = t == Integer.class || t == int.class ? "2147483647" : "9223372036854775807";
+      int[] keyAt = locate(text, path);
+      at = keyAt != null ? keyAt : at;
       return new ScenarioException(name, at[0], at[1], path,
           (got == null ? "the number" : got) + " is too large (at most " + max + ")");
     }
