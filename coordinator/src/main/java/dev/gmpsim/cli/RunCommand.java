@@ -70,6 +70,14 @@ final class RunCommand implements Callable<Integer> {
     if (duration != null && duration == 0) {
       throw new UserError("--duration must be positive");
     }
+    long runFor = duration != null ? duration : scenario.duration();
+    if (duration != null && Scenario.durationProblem(duration) != null) {
+      throw new UserError("--duration " + Scenario.durationProblem(duration));
+    }
+    if (Scenario.samplingProblem(runFor, traceEvery) != null) {
+      throw new UserError((schedtrace != null ? "--schedtrace " : file + ": schedtrace: ")
+          + Scenario.samplingProblem(runFor, traceEvery));
+    }
     RunResult result = Simulation.runLocally(scenario, options);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
