@@ -192,7 +192,8 @@ class CliTest {
     args.addAll(java.util.List.of(options.strip().split(" ")));
     Result r = run(args.toArray(String[]::new));
     assertEquals(2, r.code(), r.err());
-    assertEquals("gmpsim: " + message, r.err().lines().findFirst().orElse(""));
+    assertEquals("gmpsim: " + message + (message.startsWith("Invalid value") ? " (see 'gmpsim run --help')" : "") + "\n",
+        r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     assertFalse(Files.exists(out), "nothing written");
   }
