@@ -8,11 +8,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Long> {
   @Override
   public Long convert(String value) {
     try {
-      long ns = Nanos.parse(value);
-      if (ns < 0) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is negative");
-      }
-      return ns;
+      // Rejects negative and overflowing values (Nanos.parse never clamps).
+      return Nanos.parse(value);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.TypeConversionException(e.getMessage());
     }

@@ -31,8 +31,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     cli.setExecutionExceptionHandler(new Errors());
     cli.setParameterExceptionHandler(
         (ex, a) -> {
-          ex.getCommandLine().getErr().println("gmpsim: " + ex.getMessage());
-          ex.getCommandLine().getErr().println("Try 'gmpsim " + ex.getCommandLine().getCommandName() + " --help'.");
+          // One line, as for every user mistake.
+          ex.getCommandLine().getErr().println("gmpsim: " + ex.getMessage()
+              + " (see 'gmpsim " + ex.getCommandLine().getCommandName() + " --help')");
           return ExitCodes.USAGE;
         });
     return cli.execute(args);

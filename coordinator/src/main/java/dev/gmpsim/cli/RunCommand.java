@@ -93,13 +93,21 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     checkOptions();
     Scenario scenario = ScenarioLoader.load(file);
+    long traceEvery =
+        schedtrace != null ? schedtrace
+            : scenario.schedtrace() != null ? scenario.schedtrace()
+            : scheddetail ? 1_000_000_000L : 0L;
+    long runFor = duration != null ? duration : scenario.duration();
+    if (duration != null && Scenario.durationProblem(duration) != null) {
+      throw new UserError("--duration " + Scenario.durationProblem(duration));
+    }
+    if (Scenario.samplingProblem(runFor, traceEvery) != null) {
+      throw new UserError((schedtrace != null ? "--schedtrace " : file + ": schedtrace: ")
+          + Scenario.samplingProblem(runFor, traceEvery));
+    }
     OutputFolder folder = out == null ? null : OutputFolder.prepare(out, "--out");
     try {
       long s = seed != null ? seed : scenario.seed();
-      long traceEvery =
-          schedtrace != null ? schedtrace
-              : scenario.schedtrace() != null ? scenario.schedtrace()
-              : scheddetail ? 1_000_000_000L : 0L;
       RunOptions options =
           new RunOptions(s, duration == null ? 0 : duration, traceEvery, scheddetail, 0)
               .withWallTimeout(timeout == null ? DEFAULT_TIMEOUT_NS : timeout)

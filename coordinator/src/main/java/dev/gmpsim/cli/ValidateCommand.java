@@ -20,13 +20,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** gmpsim validate: checks scenario files without running them. */
+/** gmpsim validate: checks scenario, sweep and include files without running them. */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Check scenario and sweep files: one line per file, 'ok' or the first mistake with its file, line, column and key.")
+    description = "Check scenario, sweep and include files: one line per file, 'ok' or the first mistake with its file, line, column and key.")
 final class ValidateCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Scenario files (YAML).")
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Scenario, sweep or include (library) files (YAML).")
   List<Path> files;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -41,32 +41,32 @@ final class ValidateCommand implements Callable<Integer> {
         JsonNode root = tree(f);
         if (isSweep(root)) {
           SweepPlan plan = SweepLoader.load(f);
-          out.printf("%s: ok (sweep %s: %d runs, %d parameters)%n", f, plan.name(), plan.runs().size(),
-              plan.parameters().size());
+          out.printf("%s: ok (sweep %s: %s, %s)%n", f, plan.name(), count(plan.runs().size(), "run"),
+              count(plan.parameters().size(), "parameter"));
           continue;
         }
         if (isLibrary(root)) {
-          ScenarioLibrary lib = ScenarioLoader.read(
-              f.toString(), java.nio.file.Files.readString(f), ScenarioLibrary.class);
-          out.printf("%s: ok (a library for include: %d step lists, %d semaphores, %d includes)%n", f,
-              lib.steps().size(), lib.semaphores().size(), lib.include().size());
+          ScenarioLibrary lib = ScenarioLoader.read(f.toString(), ScenarioLoader.text(f), ScenarioLibrary.class);
+          out.printf("%s: ok (a library for include: %s, %s, %s)%n", f, count(lib.steps().size(), "step list"),
+              count(lib.semaphores().size(), "semaphore"), count(lib.include().size(), "include"));
           continue;
         }
         Scenario s = ScenarioLoader.load(f);
         long goroutineGroups = s.workload().stream().filter(g -> g.kind() == Group.Kind.GOROUTINES).count();
-        out.printf("%s: ok (%s: GOMAXPROCS=%d, go %s, %s, %d groups%s)%n", f, s.name(),
+        out.printf("%s: ok (%s: GOMAXPROCS=%d, go %s, %s, %s%s)%n", f, s.name(),
             s.runtime().gomaxprocs(), s.runtime().goVersion(), Nanos.format(s.duration()),
-            s.workload().size(), goroutineGroups == s.workload().size() ? "" : ", with requests");
+            count(s.workload().size(), "group"), goroutineGroups == s.workload().size() ? "" : ", with requests");
       } catch (ScenarioException e) {
         err.println("gmpsim: " + e.getMessage());
-        bad++;
-      } catch (IOException e) {
-        err.println("gmpsim: " + f + ": cannot read: " + e.getMessage());
         bad++;
       }
     }
     out.flush();
     return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
+  }
+
+  private static String count(long n, String thing) {
+    return n + " " + thing + (n == 1 ? "" : "s");
   }
 
   /** The file as a YAML tree, or null when it cannot be read as one (the loader says why). */

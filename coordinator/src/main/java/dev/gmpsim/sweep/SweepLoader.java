@@ -15,7 +15,6 @@ import dev.gmpsim.protocol.sweep.RunRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -103,14 +102,7 @@ public final class SweepLoader {
 
   /** Reads and expands a sweep file. */
   public static SweepPlan load(Path file) throws ScenarioException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(file.toString(), 0, 0, "", "file not found");
-    } catch (IOException e) {
-      throw new ScenarioException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
-    }
+    String text = ScenarioLoader.text(file);
     try {
       JsonNode root = ScenarioLoader.read(file.toString(), text, JsonNode.class);
       return new SweepLoader(file, text, root).plan();

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The command line as a user meets it: exit codes, files written, one-line errors. */
 class CliTest {
@@ -162,11 +164,105 @@ class CliTest {
   void validateKnowsALibraryForInclude(@TempDir Path tmp) throws IOException {
     Result r = run("validate", EXAMPLES.resolve("why-10us/server.lib.yaml").toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("server.lib.yaml: ok (a library for include: 1 step lists"), r.out());
+    assertTrue(r.out().contains("server.lib.yaml: ok (a library for include: 1 step list, 0 semaphores, 0 includes)"), r.out());
     Path bad = tmp.resolve("bad.lib.yaml");
     Files.writeString(bad, "steps:\n  req:\n    - compute: 1ms\n    - sleeep: 1ms\n");
     r = run("validate", bad.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().startsWith("gmpsim: " + bad + ":4:"), r.err());
+  }
+
+  static final String BLOCK = "workload:\n  - kind: goroutines\n    steps: [block]\n";
+
+  /** Duration options and keys that overflow or that no run can hold: one line, rc 2, nothing written. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--duration 99999999999999999999s | Invalid value for option '--duration': '99999999999999999999s' is too large for a duration (at most 9223372036s, about 292 years)",
+      "--duration -3s | Invalid value for option '--duration': '-3s': a duration must not be negative",
+      "--duration 2h | --duration 2h is longer than 1h, the longest run GMPsim simulates",
+      "--schedtrace 1ns | --schedtrace 1ns over 2s is 2000000000 samples, more than the 1000000 a run holds; use 2us or more",
+      "--schedtrace 1us --duration 1h | --schedtrace 1us over 1h is 3600000000 samples, more than the 1000000 a run holds; use 3600us or more",
+      "--schedtrace 99999999999999999999s | Invalid value for option '--schedtrace': '99999999999999999999s' is too large for a duration (at most 9223372036s, about 292 years)",
+  })
+  void runRejectsDurationsItCannotHold(String options, String message, @TempDir Path tmp) throws IOException {
+    Path file = tmp.resolve("s.yaml");
+    Files.writeString(file, "duration: 2s\n" + BLOCK);
+    Path out = tmp.resolve("out");
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", file.toString(), "--out", out.toString()));
+    args.addAll(java.util.List.of(options.strip().split(" ")));
+    Result r = run(args.toArray(String[]::new));
+    assertEquals(2, r.code(), r.err());
+    assertEquals("gmpsim: " + message + (message.startsWith("Invalid value") ? " (see 'gmpsim run --help')" : "") + "\n",
+        r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
+  void schedtraceInTheFileIsBoundedToo(@TempDir Path tmp) throws IOException {
+    Path file = tmp.resolve("s.yaml");
+    Files.writeString(file, "schedtrace: 1ns\n" + BLOCK);
+    Result r = run("run", file.toString());
+    assertEquals(2, r.code());
+    assertEquals("gmpsim: " + file + ":1:1: schedtrace: 1ns over 10s is 10000000000 samples, more than the 1000000"
+        + " a run holds; use 10us or more\n", r.err());
+    Files.writeString(file, "schedtrace: 10us\nduration: 1s\n" + BLOCK);
+    r = run("run", file.toString(), "--duration", "1h");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("gmpsim: " + file + ": schedtrace: 10us over 1h is 360000000 samples"), r.err());
+  }
+
+  @Test
+  void runOnASweepFileSaysHowToRunIt() {
+    String sweep = EXAMPLES.resolve("sweeps/retake-threshold.yaml").toString();
+    Result r = run("run", sweep);
+    assertEquals(2, r.code());
+    assertEquals("gmpsim: " + sweep + ": this is a sweep file, not a scenario; run it with: gmpsim sweep " + sweep
+        + " --out DIR\n", r.err());
+  }
+
+  @Test
+  void validateNamesEveryKindOfFileAndCountsInWords(@TempDir Path tmp) throws IOException {
+    Result r = run("validate", "--help");
+    assertTrue(r.out().contains("Scenario, sweep or include (library) files"), r.out());
+    Path file = tmp.resolve("one.yaml");
+    Files.writeString(file, BLOCK);
+    r = run("validate", file.toString());
+    assertEquals(file + ": ok (scenario: GOMAXPROCS=4, go 1.22, 10s, 1 group)\n", r.out());
+    Path sweep = tmp.resolve("sweep.yaml");
+    Files.writeString(sweep, "scenario:\n  workload:\n    - kind: goroutines\n      steps: [block]\n"
+        + "parameters:\n  - path: runtime.gomaxprocs\n    values: [1]\n");
+    r = run("validate", sweep.toString());
+    assertEquals(sweep + ": ok (sweep sweep: 1 run, 1 parameter)\n", r.out());
+  }
+
+  @Test
+  void badFilesAreOneLineForRunValidateAndSweep(@TempDir Path tmp) throws IOException {
+    Path bin = tmp.resolve("bin.yaml");
+    Files.write(bin, new byte[] {(byte) 0xc3, (byte) 0x28, 0, 1, 2});
+    Path dup = tmp.resolve("dup.yaml");
+    Files.writeString(dup, "duration: 1s\nduration: 2s\n" + BLOCK);
+    for (String cmd : new String[] {"run", "validate", "sweep"}) {
+      Path out = tmp.resolve("out-" + cmd);
+      for (Path f : new Path[] {bin, dup}) {
+        Result r = cmd.equals("sweep") ? run(cmd, f.toString(), "--out", out.toString()) : run(cmd, f.toString());
+        assertEquals(2, r.code(), cmd + " " + f + ": " + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        String expected = f == bin ? bin + ":1:1: not a text file (not UTF-8), so not YAML"
+            : dup + ":2:1: duration: 'duration' is written twice (first at line 1); remove one";
+        assertEquals("gmpsim: " + expected, r.err().strip(), cmd);
+      }
+      assertFalse(Files.exists(out), "nothing written");
+    }
+  }
+
+  @Test
+  void jsonWritesNanosecondMeansAsWholeNumbers() throws IOException {
+    Result r = run("run", EXAMPLES.resolve("workload-a-network.yaml").toString(), "--duration", "700ms", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode summary = new ObjectMapper().readTree(r.out());
+    assertTrue(summary.at("/schedLatencyNs/mean").isIntegralNumber(), r.out());
+    assertTrue(summary.at("/requestLatencyNs/mean").isIntegralNumber(), r.out());
+    assertFalse(r.out().contains("E7") || r.out().contains("E6"), r.out());
   }
 }

@@ -78,8 +78,10 @@ public record RunSummary(
 
   public record Exitsyscall(long fast, long slow) {}
 
-  /** Percentiles in virtual nanoseconds over {@code count} samples. */
-  public record Percentiles(long count, long p50, long p90, long p99, long p999, long max, double mean) {}
+  /** Percentiles in virtual nanoseconds over {@code count} samples (the mean written rounded). */
+  public record Percentiles(
+      long count, long p50, long p90, long p99, long p999, long max,
+      @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = WholeNanos.class) double mean) {}
 
   public record Goroutines(long created, long peak, long fin) {
     @com.fasterxml.jackson.annotation.JsonProperty("final")

@@ -13,9 +13,11 @@ public final class Bytes {
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
+      if (text.trim().startsWith("-")) {
+        throw new IllegalArgumentException("'" + text.trim() + "': a size must not be negative");
+      }
       throw new IllegalArgumentException("'" + text + "' is not a size (write e.g. 512B, 10KB, 1MB)");
     }
-    double v = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);
     long mult =
         switch (unit) {
@@ -24,6 +26,6 @@ public final class Bytes {
           case "gb", "gib" -> 1024L * 1024 * 1024;
           default -> 1L;
         };
-    return Math.round(v * mult);
+    return Nanos.exact(text, m.group(1), mult, "a size", "8191PB");
   }
 }

@@ -246,9 +246,14 @@ public sealed interface Dist {
             throw new IllegalArgumentException("hist() takes value: weight pairs, got '" + args.get(i).trim() + "'");
           }
           values[i] = Nanos.parse(vw[0]);
-          double w = Double.parseDouble(vw[1].trim());
-          if (w < 0) {
-            throw new IllegalArgumentException("hist() weights cannot be negative");
+          double w;
+          try {
+            w = Double.parseDouble(vw[1].trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("hist() weight '" + vw[1].trim() + "' is not a number");
+          }
+          if (!(w >= 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("hist() weights must be finite and not negative");
           }
           sum += w;
           cumulative[i] = sum;

@@ -14,12 +14,13 @@ public final class DistDeserializer extends StdDeserializer<Dist> {
   @Override
   public Dist deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
     if (!p.currentToken().isScalarValue()) {
-      return (Dist) ctxt.handleUnexpectedToken(Dist.class, p);
+      throw new FieldException("", "must be a duration or distribution such as 50ms or exp(1ms), got a " + (p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY ? "list" : "mapping"));
     }
     try {
       return Dist.parse(p.getText());
     } catch (IllegalArgumentException e) {
-      return (Dist) ctxt.handleWeirdStringValue(Dist.class, p.getText(), "%s", e.getMessage());
+      // Field "": the error is about this key, wherever the value's own checks raised it.
+      throw new FieldException("", e.getMessage());
     }
   }
 }

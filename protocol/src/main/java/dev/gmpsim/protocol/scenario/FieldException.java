@@ -22,4 +22,20 @@ public final class FieldException extends IllegalArgumentException {
       throw new FieldException(field, String.format(format, args));
     }
   }
+
+  /** The enum constant a file names in lower case, or an error listing the valid ones. */
+  public static <E extends Enum<E>> E choice(Class<E> type, String what, String text) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(text.trim())) {
+        return e;
+      }
+    }
+    java.util.List<Object> names = new java.util.ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    String hint = ScenarioLoader.nearest(text, names);
+    throw new FieldException("", "'" + text + "' is not a " + what + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+        + "; one of: " + YamlShapes.choices(type));
+  }
 }

@@ -39,7 +39,7 @@ public record Group(
 
     @JsonCreator
     public static Kind of(String s) {
-      return valueOf(s.toUpperCase(Locale.ROOT));
+      return FieldException.choice(Kind.class, "kind", s);
     }
 
     @JsonValue
@@ -55,7 +55,7 @@ public record Group(
 
     @JsonCreator
     public static Arrival of(String s) {
-      return valueOf(s.toUpperCase(Locale.ROOT));
+      return FieldException.choice(Arrival.class, "arrival", s);
     }
 
     @JsonValue
@@ -130,12 +130,22 @@ public record Group(
         }
       }
     }
+    if (kind != Kind.ARRIVALS) {
+      FieldException.require(rate == null, "rate", "rate is for arrivals groups");
+      FieldException.require(rateSchedule == null, "rate-schedule", "rate-schedule is for arrivals groups");
+      FieldException.require(bursts == null, "bursts", "bursts is for arrivals groups");
+    }
     if (kind == Kind.CONNECTIONS) {
       FieldException.require(
           think == null || interval == null, "interval",
           "give think (the client waits for each answer) or interval (it does not), not both");
-      think = think == null && interval == null ? Dist.constant(0) : think;
+      // Back-to-back requests are a choice to write down (think: 0), not a default.
+      FieldException.require(
+          think != null || interval != null, "",
+          "a connections group needs think: (from each answer to the next request; think: 0 for back to back)"
+              + " or interval: (a request every interval)");
     } else {
+      FieldException.require(think == null, "think", "think is for connections groups");
       FieldException.require(interval == null, "interval", "interval is for connections groups");
     }
   }

@@ -1,5 +1,7 @@
 package dev.gmpsim.protocol.scenario;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +14,9 @@ public final class Nanos {
 
   private static final Pattern DURATION =
       Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|µs|ms|s|m|min|h)\\s*");
+  private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+  /** Rates above one event per virtual nanosecond cannot be spaced in virtual time. */
+  public static final double MAX_RATE = 1e9;
 
   private Nanos() {}
 
@@ -23,10 +28,12 @@ public final class Nanos {
     }
     Matcher m = DURATION.matcher(t.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
+      if (t.startsWith("-") && DURATION.matcher(t.substring(1).toLowerCase(Locale.ROOT)).matches()) {
+        throw new IllegalArgumentException("'" + t + "': a duration must not be negative");
+      }
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration (write it with a unit: 100ns, 20us, 50ms, 2s, 1m)");
     }
-    double v = Double.parseDouble(m.group(1));
     long unit =
         switch (m.group(2)) {
           case "ns" -> 1L;
@@ -37,7 +44,16 @@ public final class Nanos {
           case "h" -> 3600 * S;
           default -> throw new IllegalStateException(m.group(2));
         };
-    return Math.round(v * unit);
+    return exact(t, m.group(1), unit, "a duration", "9223372036s, about 292 years");
+  }
+
+  /** {@code digits} times {@code unit}, rounded, or an error when it does not fit in a long. */
+  static long exact(String text, String digits, long unit, String what, String max) {
+    BigDecimal v = new BigDecimal(digits).multiply(BigDecimal.valueOf(unit)).setScale(0, RoundingMode.HALF_UP);
+    if (v.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is too large for " + what + " (at most " + max + ")");
+    }
+    return v.longValueExact();
   }
 
   /** Formats nanoseconds the short way a person would write them. */
@@ -60,6 +76,9 @@ public final class Nanos {
         Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kKmM]?)\\s*/\\s*(s|ms|us|min|m)\\s*")
             .matcher(text);
     if (!m.matches()) {
+      if (text.trim().startsWith("-")) {
+        throw new IllegalArgumentException("'" + text.trim() + "': a rate must not be negative");
+      }
       throw new IllegalArgumentException("'" + text + "' is not a rate (write e.g. 500/s, 2k/s)");
     }
     double v = Double.parseDouble(m.group(1));
@@ -75,6 +94,11 @@ public final class Nanos {
           case "us" -> 1e-6;
           default -> 60;
         };
-    return v / per;
+    double rate = v / per;
+    if (rate > MAX_RATE) {
+      throw new IllegalArgumentException(
+          "'" + text.trim() + "' is more than one event per nanosecond (1000000000/s), the finest virtual time can space");
+    }
+    return rate;
   }
 }

@@ -14,12 +14,13 @@ public final class NanosDeserializer extends StdDeserializer<Long> {
   @Override
   public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
     if (!p.currentToken().isScalarValue()) {
-      return (Long) ctxt.handleUnexpectedToken(Long.class, p);
+      throw new FieldException("", "must be a duration such as 50ms, got a " + (p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY ? "list" : "mapping"));
     }
     try {
       return Nanos.parse(p.getText());
     } catch (IllegalArgumentException e) {
-      return (Long) ctxt.handleWeirdStringValue(Long.class, p.getText(), "%s", e.getMessage());
+      // Field "": the error is about this key, wherever the value's own checks raised it.
+      throw new FieldException("", e.getMessage());
     }
   }
 }

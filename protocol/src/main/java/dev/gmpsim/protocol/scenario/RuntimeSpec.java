@@ -32,7 +32,7 @@ public record RuntimeSpec(
 
     @JsonCreator
     public static Retake of(String s) {
-      return valueOf(s.toUpperCase(Locale.ROOT));
+      return FieldException.choice(Retake.class, "retake rule", s);
     }
 
     @JsonValue
@@ -50,7 +50,7 @@ public record RuntimeSpec(
 
     @JsonCreator
     public static IdleMs of(String s) {
-      return valueOf(s.toUpperCase(Locale.ROOT));
+      return FieldException.choice(IdleMs.class, "idle-ms policy", s);
     }
 
     @JsonValue

@@ -29,12 +29,16 @@ public record Scenario(
     runtime = runtime == null ? RuntimeSpec.DEFAULTS : runtime;
     duration = duration == null ? 10 * Nanos.S : duration;
     FieldException.require(duration > 0, "duration", "duration must be positive");
+    String tooLong = durationProblem(duration);
+    FieldException.require(tooLong == null, "duration", "%s", tooLong);
     warmup = warmup == null ? 0L : warmup;
     FieldException.require(
         warmup >= 0 && warmup < duration, "warmup", "warmup must be >= 0 and shorter than duration");
     seed = seed == null ? 1L : seed;
     include = include == null ? List.of() : List.copyOf(include);
     FieldException.require(schedtrace == null || schedtrace > 0, "schedtrace", "schedtrace must be positive");
+    String samples = schedtrace == null ? null : samplingProblem(duration, schedtrace);
+    FieldException.require(samples == null, "schedtrace", "%s", samples);
     steps = steps == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(steps));
     semaphores = semaphores == null ? Map.of() : new TreeMap<>(semaphores);
     for (Map.Entry<String, Integer> e : semaphores.entrySet()) {
@@ -45,6 +49,34 @@ public record Scenario(
     FieldException.require(
         workload != null && !workload.isEmpty(), "workload", "a scenario needs a workload");
     workload = List.copyOf(workload);
+  }
+
+  /** The longest run: the latency histograms hold values up to an hour. */
+  public static final long MAX_DURATION = 3600 * Nanos.S;
+
+  /** The most samples (schedtrace lines, time-series rows) a run takes; each is held in memory. */
+  public static final long MAX_SAMPLES = 1_000_000;
+
+  /** Why a run cannot last {@code ns}, or null if it can. */
+  public static String durationProblem(long ns) {
+    return ns > MAX_DURATION
+        ? human(ns) + " is longer than 1h, the longest run GMPsim simulates"
+        : null;
+  }
+
+  /** Why a run of {@code duration} cannot be sampled every {@code every} ns, or null if it can. */
+  public static String samplingProblem(long duration, long every) {
+    if (every <= 0 || duration / every <= MAX_SAMPLES) {
+      return null;
+    }
+    long least = (duration + MAX_SAMPLES - 1) / MAX_SAMPLES;
+    return Nanos.format(every) + " over " + human(duration) + " is " + duration / every
+        + " samples, more than the " + MAX_SAMPLES + " a run holds; use " + Nanos.format(least) + " or more";
+  }
+
+  private static String human(long ns) {
+    return ns % (3600 * Nanos.S) == 0 ? ns / (3600 * Nanos.S) + "h"
+        : ns % (60 * Nanos.S) == 0 ? ns / (60 * Nanos.S) + "m" : Nanos.format(ns);
   }
 
   /** A problem found by {@link #problems()}: the key path it is at, and what is wrong. */

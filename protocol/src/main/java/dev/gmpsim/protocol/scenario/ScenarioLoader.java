@@ -2,6 +2,9 @@ package dev.gmpsim.protocol.scenario;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +12,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,23 +38,23 @@ public final class ScenarioLoader {
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        // 2.5 for a count or GOMAXPROCS is a mistake, not 2.
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
   }
 
   public static Scenario load(Path file) throws ScenarioException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(file.toString(), 0, 0, "", "file not found");
-    } catch (IOException e) {
-      throw new ScenarioException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
-    }
-    return parse(file.toString(), text);
+    return parse(file.toString(), text(file));
+  }
+
+  /** A file's text: one line naming it when it is missing, unreadable or not UTF-8. */
+  public static String text(Path file) throws ScenarioException {
+    return YamlText.read(file, file.toString(), 0, 0, "");
   }
 
   /** Parses scenario text; {@code name} is its file name (includes are relative to it). */
   public static Scenario parse(String name, String text) throws ScenarioException {
+    notASweep(name, text);
     Scenario s = read(name, text, Scenario.class);
     Path base = Path.of(name).toAbsolutePath().getParent();
     Map<String, List<Step>> steps = new TreeMap<>();
@@ -85,14 +86,10 @@ public final class ScenarioLoader {
     if (chain.contains(path)) {
       throw new ScenarioException(name, line, col, key, "'" + file + "' includes itself (through " + chain.peek().getFileName() + ")");
     }
-    String lib;
-    try {
-      lib = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
+    if (!Files.exists(path)) {
       throw new ScenarioException(name, line, col, key, "included file '" + file + "' not found");
-    } catch (IOException e) {
-      throw new ScenarioException(name, line, col, key, "cannot read '" + file + "': " + e.getMessage());
     }
+    String lib = YamlText.read(path, name, line, col, key);
     ScenarioLibrary l = read(path.toString(), lib, ScenarioLibrary.class);
     chain.push(path);
     for (int i = 0; i < l.include().size(); i++) {
@@ -106,33 +103,64 @@ public final class ScenarioLoader {
 
   /** Binds YAML text to {@code type}, turning every failure into a one-line user error. */
   public static <T> T read(String name, String text, Class<T> type) throws ScenarioException {
-    if (text.isBlank()) {
-      throw new ScenarioException(name, 1, 1, "", "the file is empty");
+    JsonNode tree = YamlText.tree(YAML, name, text);
+    if (!tree.isObject()) {
+      throw new ScenarioException(name, 1, 1, "", "the file must be a mapping of keys" + example(type)
+          + ", not " + (tree.isArray() ? "a list" : "a single value (" + YamlShapes.found(tree) + ")"));
+    }
+    if (type == JsonNode.class) {
+      return type.cast(tree);
+    }
+    JavaType root = YAML.constructType(type);
+    YamlShapes.Problem p = YamlShapes.keys(YAML, tree, root, "");
+    if (p != null) {
+      int[] at = locate(text, p.path());
+      throw new ScenarioException(name, at == null ? 0 : at[0], at == null ? 0 : at[1], p.path(), p.message());
     }
     try {
-      T value = YAML.readValue(text, type);
-      if (value == null) {
-        throw new ScenarioException(name, 1, 1, "", "the file holds no document");
-      }
-      return value;
+      return YAML.readValue(text, type);
     } catch (JsonMappingException e) {
-      throw translate(name, text, e);
+      throw translate(name, text, tree, root, e);
     } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      throw new ScenarioException(
-          name, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), "",
-          "not valid YAML: " + e.getOriginalMessage());
+      throw YamlText.syntax(name, e);
     }
   }
 
-  private static ScenarioException translate(String name, String text, JsonMappingException e) {
+  private static String example(Class<?> type) {
+    if (type == Scenario.class) {
+      return " (name:, runtime:, workload:, ...)";
+    }
+    if (type == ScenarioLibrary.class) {
+      return " (steps:, semaphores:, include:)";
+    }
+    return "";
+  }
+
+  /** A sweep file given where a scenario is expected: say so, and how to run it. */
+  private static void notASweep(String name, String text) throws ScenarioException {
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(text);
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    if (tree != null && tree.isObject() && !tree.has("workload")
+        && (tree.has("parameters") || tree.has("base") || tree.has("scenario"))) {
+      throw new ScenarioException(name, 0, 0, "",
+          "this is a sweep file, not a scenario; run it with: gmpsim sweep " + name + " --out DIR");
+    }
+  }
+
+  private static ScenarioException translate(
+      String name, String text, JsonNode tree, JavaType root, JsonMappingException e) {
     String path = path(e.getPath());
     Throwable cause = e.getCause();
-    while (cause != null && !(cause instanceof FieldException) && cause.getCause() != cause) {
+    while (cause != null && !(cause instanceof FieldException) && !(cause instanceof InputCoercionException)
+        && cause.getCause() != cause) {
       cause = cause.getCause();
     }
     if (cause instanceof FieldException fe) {
-      String key = path.isEmpty() ? fe.field() : path + "." + fe.field();
+      String key = fe.field().isEmpty() ? path : path.isEmpty() ? fe.field() : path + "." + fe.field();
       int[] at = locate(text, key);
       if (at == null) {
         at = locate(text, path);
@@ -156,11 +184,27 @@ public final class ScenarioLoader {
           "unknown key '" + unknown + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
               + "; valid keys: " + known(u.getKnownPropertyIds()));
     }
+    String got = YamlShapes.found(YamlShapes.nodeAt(tree, e.getPath()));
+    if (cause instanceof InputCoercionException ice) {
+      Class<?> t = ice.getTargetType();
+      String max = t == Integer.class || t == int.class ? "2147483647" : "9223372036854775807";
+      int[] keyAt = locate(text, path);
+      at = keyAt != null ? keyAt : at;
+      return new ScenarioException(name, at[0], at[1], path,
+          (got == null ? "the number" : got) + " is too large (at most " + max + ")");
+    }
     String msg = e.getOriginalMessage();
-    if (msg.startsWith("Cannot deserialize value of type")) {
+    if (msg.startsWith("Cannot deserialize value of type") || msg.startsWith("Cannot coerce")
+        || msg.startsWith("Cannot construct instance of")) {
+      JavaType want = YamlShapes.typeAt(YAML, root, e.getPath());
+      if (want != null) {
+        return new ScenarioException(name, at[0], at[1], path,
+            "must be " + YamlShapes.describe(want) + (got == null ? "" : ", got " + got));
+      }
       msg = "wrong type: " + simplify(msg);
     }
-    return new ScenarioException(name, at[0], at[1], path, msg);
+    int nl = msg.indexOf('\n');
+    return new ScenarioException(name, at[0], at[1], path, nl < 0 ? msg : msg.substring(0, nl));
   }
 
   private static String simplify(String msg) {

@@ -83,7 +83,13 @@ final class StepDeserializer extends StdDeserializer<Step> {
       case "sleep":
         return new Step.Sleep(dist(p, ctxt));
       case "vdso":
-        return new Step.Vdso(p.getValueAsString("clock_gettime"));
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+          return new Step.Vdso("clock_gettime");
+        }
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+          ctxt.reportInputMismatch(this, "vdso takes the call's name, such as clock_gettime, got %s", found(p));
+        }
+        return new Step.Vdso(p.getText());
       case "acquire":
         return new Step.Acquire(text(p, ctxt, kind));
       case "release":
@@ -137,6 +143,9 @@ final class StepDeserializer extends StdDeserializer<Step> {
       default:
         if (KINDS.contains(kind)) {
           // A bare kind written as a key with an empty value: "- exit:".
+          if (p.currentToken() != JsonToken.VALUE_NULL) {
+            ctxt.reportInputMismatch(this, "%s takes no argument (write '- %s'), got %s", kind, kind, found(p));
+          }
           return bare(p, ctxt, kind);
         }
         throw unknown(p, kind);
@@ -155,7 +164,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
     for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
       p.nextToken();
       switch (key) {
-        case "count" -> count = p.getValueAsInt(-1);
+        case "count" -> count = loopCount(p, ctxt);
         case "steps" -> steps = ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS));
         case "until" -> until = duration(p, ctxt, key);
         case "for" -> forNs = duration(p, ctxt, key);
@@ -167,6 +176,26 @@ final class StepDeserializer extends StdDeserializer<Step> {
       ctxt.reportInputMismatch(this, "loop needs steps");
     }
     return new Step.Loop(count, steps, until, forNs);
+  }
+
+  private int loopCount(JsonParser p, DeserializationContext ctxt) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+      ctxt.reportInputMismatch(this, "loop count must be a whole number (0 = forever), got %s", found(p));
+    }
+    if (p.getNumberType() != JsonParser.NumberType.INT) {
+      ctxt.reportInputMismatch(this, "loop count %s is too large (at most 2147483647)", p.getText());
+    }
+    return p.getIntValue();
+  }
+
+  /** The current value as a message quotes it. */
+  private static String found(JsonParser p) throws IOException {
+    return switch (p.currentToken()) {
+      case START_ARRAY -> "a list";
+      case START_OBJECT -> "a mapping";
+      case VALUE_STRING -> "'" + p.getText() + "'";
+      default -> p.getText();
+    };
   }
 
   private Long duration(JsonParser p, DeserializationContext ctxt, String key) throws IOException {
@@ -187,7 +216,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
     try {
       long size = Bytes.parse(a.getOrDefault("size", "4KB"));
       long chunk = a.containsKey("chunk") ? Bytes.parse(a.get("chunk")) : Math.max(size, 512);
-      double hit = Double.parseDouble(a.getOrDefault("cache-hit", "1"));
+      double hit = probability(a.getOrDefault("cache-hit", "1"));
       return new Step.FileRead(
           size, chunk, hit,
           Dist.parse(a.getOrDefault("hot", "2us")),
@@ -202,6 +231,14 @@ final class StepDeserializer extends StdDeserializer<Step> {
     }
   }
 
+  private static double probability(String text) {
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("cache-hit must be a number from 0 to 1, got '" + text + "'");
+    }
+  }
+
   private Map<String, String> args(
       JsonParser p, DeserializationContext ctxt, String kind, List<String> allowed)
       throws IOException {
@@ -211,7 +248,11 @@ final class StepDeserializer extends StdDeserializer<Step> {
       if (!allowed.contains(key)) {
         throw UnrecognizedPropertyException.from(p, Step.class, key, new ArrayList<>(allowed));
       }
-      out.put(key, p.getValueAsString());
+      if (!p.currentToken().isScalarValue() || p.currentToken() == JsonToken.VALUE_NULL) {
+        ctxt.reportInputMismatch(this, "%s: %s must be a single value, got %s", kind,
+            key, p.currentToken() == JsonToken.VALUE_NULL ? "nothing" : found(p));
+      }
+      out.put(key, p.getText());
     }
     return out;
   }
