@@ -89,7 +89,7 @@ final class SweepCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     SweepCoordinator.Finished f;
     try (Progress progress = new Progress(o, runs.size(), already)) {
-      f = SweepRunner.run(runs, sink, opts, progress::update);
+      f = SweepRunner.run(runs, sink, opts, progress::update, progress::notice);
     } catch (SweepRunner.Unreachable e) {
       throw new UserError(e.getMessage());
     }
@@ -129,6 +129,14 @@ final class SweepCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d/%d runs, %d failed%n", p.done(), total, p.failed());
         out.flush();
       }
+    }
+
+    void notice(String text) {
+      if (bar != null) {
+        out.println(); // below the bar, which draws itself again on the next step
+      }
+      out.println(text);
+      out.flush();
     }
 
     @Override
