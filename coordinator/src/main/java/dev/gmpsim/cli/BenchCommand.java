@@ -51,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (repeat < 1) {
+      throw new UserError("--repeat must be at least 1, got " + repeat);
+    }
     if (sweep != null) {
       return SweepBench.run(sweep, out);
     }
@@ -90,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
       for (Scenario s : scenarios) {
         long bestWall = Long.MAX_VALUE;
         RunResult r = null;
-        for (int i = 0; i < Math.max(1, repeat); i++) {
+        for (int i = 0; i < repeat; i++) {
           long t0 = System.nanoTime();
           r = Simulation.run(system, s, RunOptions.seed(s.seed()));
           bestWall = Math.min(bestWall, System.nanoTime() - t0);
