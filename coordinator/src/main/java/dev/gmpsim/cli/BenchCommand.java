@@ -40,7 +40,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--sweep", arity = "0..1", fallbackValue = "examples/sweeps/gomaxprocs-x-rate.yaml",
       paramLabel = "SWEEP", description = "Instead: sweep throughput (runs/min) on one node and on two nodes "
-          + "(this process and a second JVM on 127.0.0.1), one run at a time on each (default sweep: ${FALLBACK-VALUE}).")
+          + "(this process and a second JVM on 127.0.0.1), one run at a time on each (default sweep: ${FALLBACK-VALUE}); "
+          + "exit code 1 and no figure if a phase stalls (no result for 2 minutes), a run fails or a node is lost.")
   Path sweep;
 
   @Option(names = "--repeat", description = "Measured runs per workload; the best is reported (default: ${DEFAULT-VALUE}).")
@@ -55,7 +56,13 @@ final class BenchCommand implements Callable<Integer> {
       throw new UserError("--repeat must be at least 1, got " + repeat);
     }
     if (sweep != null) {
-      return SweepBench.run(sweep, out);
+      try {
+        return SweepBench.run(sweep, out);
+      } catch (SweepBench.Failed e) {
+        out.flush();
+        spec.commandLine().getErr().println("gmpsim: bench --sweep: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
     }
     if (files.isEmpty()) {
       try (Stream<Path> s = Files.list(Path.of("examples"))) {

@@ -131,11 +131,11 @@ final class SweepCommand implements Callable<Integer> {
       }
     }
 
-    void notice(String text) {
+    void notice(SweepCoordinator.Notice n) {
       if (bar != null) {
         out.println(); // below the bar, which draws itself again on the next step
       }
-      out.println(text);
+      out.println(n.text());
       out.flush();
     }
 

@@ -58,8 +58,11 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
 
   public record Finished(int done, int failed, int skipped) implements Event {}
 
-  /** Something the user should hear about: a node lost, runs asked for again. */
-  public record Notice(String text) implements Event {}
+  /**
+   * Something the user should hear about: a node lost, runs asked for again. {@code disturbs}:
+   * the sweep was held up (a node unreachable, runs asked for again), not just told.
+   */
+  public record Notice(String text, boolean disturbs) implements Event {}
 
   /**
    * How often a removed node's runs are sent again until a live node takes them: the first send
@@ -189,7 +192,7 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
         send(f.request(), null, true);
       } else if (now - f.sentAt() > resendAfter.toNanos()) {
         notice("no answer for run " + f.request().runId() + " in " + seconds(resendAfter)
-            + (f.node() != null ? " from " + shown(f.node()) : "") + "; asking again");
+            + (f.node() != null ? " from " + shown(f.node()) : "") + "; asking again", true);
         send(f.request(), f.node(), false);
       }
     }
@@ -216,9 +219,9 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     }
     if (r.event() instanceof ClusterEvent.UnreachableMember) {
       notice("node " + shown(node) + " is unreachable (" + runs(count(node)) + " in flight there); it is downed if it does not"
-          + " answer within " + seconds(downAfter) + ", and its runs are then asked for again");
+          + " answer within " + seconds(downAfter) + ", and its runs are then asked for again", true);
     } else if (r.event() instanceof ClusterEvent.ReachableMember) {
-      notice("node " + shown(node) + " is reachable again");
+      notice("node " + shown(node) + " is reachable again", false);
     }
     pump();
     return this;
@@ -249,7 +252,7 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
       String how = removed.previousStatus() == MemberStatus.down() ? "downed" : "left";
       notice("node " + shown(node) + " was removed from the cluster (" + how + "); asking again for its " + runs(its)
           + " in flight" + (unknown > 0 ? " and " + unknown + " not yet acknowledged" : "")
-          + ", on " + workers + (workers == 1 ? " worker" : " workers") + " left");
+          + ", on " + workers + (workers == 1 ? " worker" : " workers") + " left", its + unknown > 0);
     }
     pump();
     return this;
@@ -278,10 +281,10 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
-  private void notice(String text) {
+  private void notice(String text, boolean disturbs) {
     ctx.getLog().info(text);
     if (replyTo != null && sink != null) {
-      replyTo.tell(new Notice(text));
+      replyTo.tell(new Notice(text, disturbs));
     }
   }
 

@@ -60,7 +60,7 @@ public final class SweepRunner {
   /** As above; {@code onNotice} hears of lost nodes and runs asked for again, one line each. */
   public static SweepCoordinator.Finished run(
       List<RunRequest> runs, ResultSink sink, Options o, Consumer<SweepCoordinator.Progress> onProgress,
-      Consumer<String> onNotice) throws Unreachable, InterruptedException {
+      Consumer<SweepCoordinator.Notice> onNotice) throws Unreachable, InterruptedException {
     boolean embedded = o.join() == null;
     // The submitting process works too: its cores help, and the cluster keeps a majority of
     // workers (for sharding's state) when one other node dies.
@@ -99,7 +99,7 @@ public final class SweepRunner {
         if (e instanceof SweepCoordinator.Progress p) {
           onProgress.accept(p);
         } else if (e instanceof SweepCoordinator.Notice n) {
-          onNotice.accept(n.text());
+          onNotice.accept(n);
         } else if (e instanceof SweepCoordinator.Finished f) {
           lastSweepNanos = System.nanoTime() - t0;
           cluster.manager().tell(Leave.create(cluster.selfMember().address()));
