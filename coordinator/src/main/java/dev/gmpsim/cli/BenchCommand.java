@@ -40,7 +40,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--sweep", arity = "0..1", fallbackValue = "examples/sweeps/gomaxprocs-x-rate.yaml",
       paramLabel = "SWEEP", description = "Instead: sweep throughput (runs/min) on one node and on two nodes "
-          + "(this process and a second JVM on 127.0.0.1), one run at a time on each (default sweep: ${FALLBACK-VALUE}).")
+          + "(this process and a second JVM on 127.0.0.1), one run at a time on each (default sweep: ${FALLBACK-VALUE}); "
+          + "exit code 1 and no figure if a phase stalls (no result for 2 minutes), a run fails or a node is lost.")
   Path sweep;
 
   @Option(names = "--repeat", description = "Measured runs per workload; the best is reported (default: ${DEFAULT-VALUE}).")
@@ -51,8 +52,17 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (repeat < 1) {
+      throw new UserError("--repeat must be at least 1, got " + repeat);
+    }
     if (sweep != null) {
-      return SweepBench.run(sweep, out);
+      try {
+        return SweepBench.run(sweep, out);
+      } catch (SweepBench.Failed e) {
+        out.flush();
+        spec.commandLine().getErr().println("gmpsim: bench --sweep: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
     }
     if (files.isEmpty()) {
       try (Stream<Path> s = Files.list(Path.of("examples"))) {
@@ -90,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
       for (Scenario s : scenarios) {
         long bestWall = Long.MAX_VALUE;
         RunResult r = null;
-        for (int i = 0; i < Math.max(1, repeat); i++) {
+        for (int i = 0; i < repeat; i++) {
           long t0 = System.nanoTime();
           r = Simulation.run(system, s, RunOptions.seed(s.seed()));
           bestWall = Math.min(bestWall, System.nanoTime() - t0);

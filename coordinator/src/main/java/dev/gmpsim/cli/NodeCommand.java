@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start a worker node that runs sweeps' runs; the first node needs no --seed-nodes.")
 final class NodeCommand implements Callable<Integer> {
-  @Option(names = "--port", required = true, description = "Cluster port (Akka remoting).")
+  @Option(names = "--port", required = true, description = "Cluster port (Akka remoting), 0-65535; 0: any free port.")
   int port;
 
   @Option(names = "--host", description = "Address to listen on and advertise (default: ${DEFAULT-VALUE}).")
@@ -42,8 +42,22 @@ final class NodeCommand implements Callable<Integer> {
       }
     }
     int p = parallelism != null ? parallelism : NodeConfig.defaultParallelism();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM,
-        NodeConfig.of(host, port, seeds, Arrays.asList(NodeConfig.WORKER), p));
+    // A node with no slots would take runs and never finish them.
+    if (p < 1) {
+      throw new UserError("--parallelism must be at least 1, got " + p);
+    }
+    Listen.check("--port", host, port);
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM,
+          NodeConfig.of(host, port, seeds, Arrays.asList(NodeConfig.WORKER), p));
+    } catch (RuntimeException e) {
+      UserError bind = Listen.bindFailed(e, host, port);
+      if (bind != null) {
+        throw bind;
+      }
+      throw e;
+    }
     Cluster cluster = Cluster.get(system);
     if (seeds.isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -1,7 +1,9 @@
 package dev.gmpsim.cli;
 
 import dev.gmpsim.coordinator.ResultSink;
+import dev.gmpsim.coordinator.SweepCoordinator;
 import dev.gmpsim.coordinator.SweepRunner;
+import dev.gmpsim.protocol.sweep.RunRequest;
 import dev.gmpsim.sweep.SweepLoader;
 import dev.gmpsim.sweep.SweepPlan;
 import java.io.IOException;
@@ -10,16 +12,34 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sweep throughput on one node and on two: the same sweep, one run at a time per node, first on
  * an embedded one-node cluster, then with a second JVM on 127.0.0.1 joined to it. Times run from
- * submitting the sweep to its last result (cluster start-up is left out).
+ * submitting the sweep to its last result (cluster start-up is left out). Every phase (warm-ups
+ * and measurements) has its own run ids, so that no run entity answers from a result it kept
+ * from an earlier phase. A phase that stalls, loses a node, asks for a run again or has a failed
+ * run gives no figure: the bench fails.
  */
 final class SweepBench {
+  /** No result for this long and the phase has stalled (tests set gmpsim.bench.stall, in seconds). */
+  static Duration stall() {
+    return Duration.ofSeconds(Long.getLong("gmpsim.bench.stall", 120));
+  }
+
+  /** The benchmark could not give a figure; the message is one line for the user. */
+  static final class Failed extends Exception {
+    Failed(String message) {
+      super(message);
+    }
+  }
+
   private SweepBench() {}
 
   static int run(Path file, PrintWriter out) throws Exception {
@@ -29,8 +49,8 @@ final class SweepBench {
         Runtime.getRuntime().availableProcessors());
     out.flush();
     // Warm up this JVM on a few runs first.
-    timed(plan.runs().subList(0, Math.min(4, n)), null, 0);
-    double one = timed(plan.runs(), null, 0);
+    timed("the 1-node warm-up", phase(plan.runs().subList(0, Math.min(4, n)), "warm-1"), null);
+    double one = timed("the 1-node sweep", phase(plan.runs(), "one"), null);
     out.printf(Locale.ROOT, "1 node : %6.1fs  %7.1f runs/min%n", one, n * 60 / one);
     out.flush();
     int port = freePort();
@@ -43,13 +63,14 @@ final class SweepBench {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!Files.readString(log).contains("up:")) {
         if (!node.isAlive() || System.nanoTime() > deadline) {
-          throw new UserError("the second node did not start: " + Files.readString(log));
+          throw new Failed("the second node did not start: " + Files.readString(log).strip().replace('\n', ' '));
         }
         Thread.sleep(100);
       }
       // Warm the second JVM, then measure.
-      timed(plan.runs().subList(0, Math.min(8, n)), "127.0.0.1:" + port, 0);
-      double two = timed(plan.runs(), "127.0.0.1:" + port, 0);
+      String join = "127.0.0.1:" + port;
+      timed("the 2-node warm-up", phase(plan.runs().subList(0, Math.min(8, n)), "warm-2"), join);
+      double two = timed("the 2-node sweep", phase(plan.runs(), "two"), join);
       out.printf(Locale.ROOT, "2 nodes: %6.1fs  %7.1f runs/min  (%.2fx)%n", two, n * 60 / two, one / two);
     } finally {
       node.destroy();
@@ -60,13 +81,70 @@ final class SweepBench {
     return ExitCodes.OK;
   }
 
-  private static double timed(List<dev.gmpsim.protocol.sweep.RunRequest> runs, String join, int port)
-      throws Exception {
+  /** The runs with ids of their own for {@code phase}: the same work, other run entities. */
+  static List<RunRequest> phase(List<RunRequest> runs, String phase) {
+    List<RunRequest> out = new ArrayList<>(runs.size());
+    for (RunRequest r : runs) {
+      out.add(new RunRequest(phase + "-" + r.runId(), r.scenario(), r.seed(), r.parameters(), r.attempt()));
+    }
+    return out;
+  }
+
+  /** Seconds from submission to the last result; {@link Failed} if the phase gives no honest figure. */
+  private static double timed(String what, List<RunRequest> runs, String join) throws Exception {
     Path dir = Files.createTempDirectory("gmpsim-bench-sweep");
+    AtomicLong lastResult = new AtomicLong(System.nanoTime());
+    AtomicLong done = new AtomicLong();
+    AtomicReference<String> trouble = new AtomicReference<>();
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Duration stall = stall();
+    Thread sweep = new Thread(() -> {
+      try {
+        ResultSink sink = ResultSink.open(dir.resolve("out"), "bench", "bench", runs.size(), List.of(), List.of(), false);
+        outcome.set(SweepRunner.run(runs, sink,
+            new SweepRunner.Options(join, 0, 1, 1, Duration.ofMinutes(10), Duration.ofSeconds(20)),
+            p -> {
+              done.set(p.done());
+              lastResult.set(System.nanoTime());
+            },
+            notice -> {
+              if (notice.disturbs()) {
+                trouble.compareAndSet(null, notice.text());
+              }
+            }));
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    }, "gmpsim-bench-sweep");
     try {
-      ResultSink sink = ResultSink.open(dir.resolve("out"), "bench", "bench", runs.size(), List.of(), List.of(), false);
-      SweepRunner.run(runs, sink,
-          new SweepRunner.Options(join, port, 1, 1, Duration.ofMinutes(10), Duration.ofSeconds(20)), p -> {});
+      sweep.start();
+      while (sweep.isAlive()) {
+        sweep.join(100);
+        String why = trouble.get();
+        if (why == null && System.nanoTime() - lastResult.get() > stall.toNanos()) {
+          why = "stalled, no result for " + stall.toSeconds() + "s";
+        }
+        if (why != null && sweep.isAlive()) {
+          sweep.interrupt();
+          sweep.join(60_000);
+          throw new Failed(what + ": " + why + " (" + done.get() + " of " + runs.size() + " runs done); no figure");
+        }
+      }
+      Object o = outcome.get();
+      if (o instanceof SweepRunner.Unreachable u) {
+        throw new Failed(what + ": " + u.getMessage());
+      } else if (o instanceof Exception e) {
+        throw e;
+      } else if (o instanceof Error e) {
+        throw e;
+      }
+      SweepCoordinator.Finished f = (SweepCoordinator.Finished) o;
+      if (f.failed() > 0) {
+        throw new Failed(what + ": " + f.failed() + " of " + runs.size() + " runs failed; no figure");
+      }
+      if (trouble.get() != null) {
+        throw new Failed(what + ": " + trouble.get() + "; no figure");
+      }
       return SweepRunner.lastSweepNanos() / 1e9; // from submission to the last result
     } finally {
       try (var files = Files.walk(dir)) {

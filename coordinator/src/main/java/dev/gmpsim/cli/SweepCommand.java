@@ -144,7 +144,7 @@ final class SweepCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onStop);
       SweepCoordinator.Finished f;
       try {
-        f = session.run(runs, sink, progress::update);
+        f = session.run(runs, sink, progress::update, progress::notice);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(onStop);
@@ -223,6 +223,19 @@ final class SweepCommand implements Callable<Integer> {
         lastLine = now;
         out.println(line());
         out.flush();
+      }
+    }
+
+    /** A lost node or runs asked for again: a line of its own, the bar drawn again below it. */
+    synchronized void notice(SweepCoordinator.Notice n) {
+      if (terminal && !shown.isEmpty()) {
+        out.println();
+        shown = "";
+      }
+      out.println(n.text());
+      out.flush();
+      if (terminal) {
+        render();
       }
     }
 

@@ -60,8 +60,15 @@ public final class SweepRunner {
   public static SweepCoordinator.Finished run(
       List<RunRequest> runs, ResultSink sink, Options o, Consumer<SweepCoordinator.Progress> onProgress)
       throws Unreachable, InterruptedException {
+    return run(runs, sink, o, onProgress, notice -> {});
+  }
+
+  /** As above; {@code onNotice} hears of lost nodes and runs asked for again, one line each. */
+  public static SweepCoordinator.Finished run(
+      List<RunRequest> runs, ResultSink sink, Options o, Consumer<SweepCoordinator.Progress> onProgress,
+      Consumer<SweepCoordinator.Notice> onNotice) throws Unreachable, InterruptedException {
     try (Session s = start(o)) {
-      return s.run(runs, sink, onProgress);
+      return s.run(runs, sink, onProgress, onNotice);
     }
   }
 
@@ -118,8 +125,8 @@ public final class SweepRunner {
     }
 
     public SweepCoordinator.Finished run(
-        List<RunRequest> runs, ResultSink sink, Consumer<SweepCoordinator.Progress> onProgress)
-        throws InterruptedException {
+        List<RunRequest> runs, ResultSink sink, Consumer<SweepCoordinator.Progress> onProgress,
+        Consumer<SweepCoordinator.Notice> onNotice) throws InterruptedException {
       Cluster cluster = Cluster.get(system);
       ActorRef<SweepCoordinator.Command> coordinator =
           ClusterSingleton.get(system)
@@ -140,6 +147,8 @@ public final class SweepRunner {
         SweepCoordinator.Event e = events.take();
         if (e instanceof SweepCoordinator.Progress p) {
           onProgress.accept(p);
+        } else if (e instanceof SweepCoordinator.Notice n) {
+          onNotice.accept(n);
         } else if (e instanceof SweepCoordinator.Finished f) {
           lastSweepNanos = System.nanoTime() - t0;
           cluster.manager().tell(Leave.create(cluster.selfMember().address()));

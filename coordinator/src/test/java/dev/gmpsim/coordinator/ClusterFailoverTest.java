@@ -26,10 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real cluster of three JVM processes on 127.0.0.1: two worker nodes and the sweep process
  * (the coordinator). One worker is killed with SIGKILL mid-sweep. The sweep must still finish,
- * with every run exactly once and every result equal to a one-node run of the same sweep.
+ * soon after the node is downed, with every run exactly once and every result equal to a
+ * one-node run of the same sweep.
  */
 class ClusterFailoverTest {
   static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration DOWN_AFTER = Duration.ofSeconds(2);
   static final String SWEEP = """
       name: failover
       seed: 3
@@ -73,23 +75,45 @@ class ClusterFailoverTest {
         "--seed-nodes", "127.0.0.1:" + seedPort);
     awaitLine(tmp.resolve("victim.log"), "up:", victim);
     Path out = tmp.resolve("cluster-out");
+    // Two runs in flight per node (the workers queue theirs), so that the victim almost surely
+    // has some when it dies; the default --resend-after (60s) so that only the reaction to the
+    // node's removal can bring its runs back in time.
     Process submit = start(tmp.resolve("sweep.log"), "sweep", sweep.toString(), "--out", out.toString(),
-        "--join", "127.0.0.1:" + seedPort, "--parallelism", "1", "--resend-after", "5s");
+        "--join", "127.0.0.1:" + seedPort, "--parallelism", "2");
 
-    // Kill the second worker once a quarter of the results are in, with runs still in flight on it.
+    // Kill the second worker once half of the results are in, with runs still in flight on it.
     Path results = out.resolve("results.jsonl");
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (lines(results) < plan.runs().size() / 4) {
+    long firstResultAt = 0;
+    while (lines(results) < plan.runs().size() / 2) {
       assertTrue(System.nanoTime() < deadline, "the sweep made no progress: " + Files.readString(tmp.resolve("sweep.log")));
       assertTrue(submit.isAlive(), "the sweep ended early: " + Files.readString(tmp.resolve("sweep.log")));
+      if (firstResultAt == 0 && lines(results) > 0) {
+        firstResultAt = System.nanoTime();
+      }
       Thread.sleep(100);
     }
     long before = lines(results);
+    long killedAt = System.nanoTime();
     victim.destroyForcibly(); // SIGKILL
     assertTrue(submit.waitFor(4, TimeUnit.MINUTES), "the sweep finished");
-    assertEquals(0, submit.exitValue(), Files.readString(tmp.resolve("sweep.log")));
+    double afterKill = (System.nanoTime() - killedAt) / 1e9;
+    String log = Files.readString(tmp.resolve("sweep.log"));
+    assertEquals(0, submit.exitValue(), log);
     assertTrue(before < plan.runs().size(), "the worker died mid-sweep");
 
+    // The victim's runs come back once it is removed, not through the 60s resend: the sweep ends
+    // within down-after + 15s (failure detection ~5s, removal, new shard homes) plus twice the
+    // time the runs left need at the rate seen before the kill (one node fewer).
+    double rate = (before - 1) / Math.max((killedAt - firstResultAt) / 1e9, 0.1);
+    double rest = (plan.runs().size() - before) / rate;
+    double bound = DOWN_AFTER.toSeconds() + 15 + 2 * rest;
+    System.out.printf("failover: %d of %d done at the kill (%.1f runs/s), finished %.1fs after it (bound %.1fs)%n",
+        before, plan.runs().size(), rate, afterKill, bound);
+    assertTrue(afterKill < bound, String.format("finished %.1fs after the kill, bound %.1fs: %s", afterKill, bound, log));
+    String victimAddress = "127.0.0.1:" + otherPort;
+    assertTrue(log.contains("node " + victimAddress + " was removed from the cluster (downed); asking again for its"),
+        log);
     Map<String, JsonNode> cluster = byId(results);
     assertEquals(plan.runs().size(), lines(results), "each run once");
     assertEquals(plan.runs().size(), cluster.size());
@@ -118,7 +142,7 @@ class ClusterFailoverTest {
     cmd.add("dev.gmpsim.cli.Main");
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("GMPSIM_DOWN_AFTER", "2s");
+    pb.environment().put("GMPSIM_DOWN_AFTER", DOWN_AFTER.toSeconds() + "s");
     Process p = pb.start();
     processes.add(p);
     return p;

@@ -29,8 +29,11 @@ public final class NodeConfig {
     b.append("akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n");
     b.append("akka.cluster.sharding.remember-entities = off\n");
     // Shard homes are kept in Distributed Data; a majority of the workers must take a change.
+    // Without the min-cap (default 5) a cluster of up to 5 nodes needs all of them, so one
+    // unreachable node would stop new shards from being placed until it is downed.
     b.append("akka.cluster.sharding.coordinator-state.write-majority-plus = 0\n");
     b.append("akka.cluster.sharding.coordinator-state.read-majority-plus = 0\n");
+    b.append("akka.cluster.sharding.distributed-data.majority-min-cap = 1\n");
     b.append("akka.loglevel = WARNING\n");
     b.append("akka.log-dead-letters = off\n");
     b.append("akka.coordinated-shutdown.exit-jvm = off\n");

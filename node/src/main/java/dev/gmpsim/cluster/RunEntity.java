@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.cluster.typed.Cluster;
 import dev.gmpsim.protocol.GmpsimSerializable;
 import dev.gmpsim.protocol.sweep.RunDone;
 import dev.gmpsim.protocol.sweep.RunRequest;
@@ -27,12 +28,21 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
 
   public sealed interface Command {}
 
-  /** Run (or report) the run; the answer goes to {@code replyTo}. */
-  public record Execute(RunRequest request, ActorRef<RunDone> replyTo) implements Command, GmpsimSerializable {}
+  /**
+   * Run (or report) the run; the answer goes to {@code replyTo}. {@code ackTo} (may be null) hears
+   * at once which node has the run, so that the sender knows whose runs to ask for again when a
+   * node leaves.
+   */
+  public record Execute(RunRequest request, ActorRef<RunDone> replyTo, ActorRef<Accepted> ackTo)
+      implements Command, GmpsimSerializable {}
+
+  /** The run {@code runId} is on {@code node} (host:port), running, queued or done. */
+  public record Accepted(String runId, String node) implements GmpsimSerializable {}
 
   private record Done(RunDone done) implements Command {}
 
   private final ActorRef<RunSlots.Command> slots;
+  private final String node;
   private final List<ActorRef<RunDone>> waiting = new ArrayList<>();
   private RunDone result;
   private boolean running;
@@ -50,6 +60,7 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
   private RunEntity(ActorContext<Command> ctx, ActorRef<RunSlots.Command> slots) {
     super(ctx);
     this.slots = slots;
+    this.node = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
   }
 
   @Override
@@ -61,6 +72,9 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
   }
 
   private Behavior<Command> onExecute(Execute e) {
+    if (e.ackTo() != null) {
+      e.ackTo().tell(new Accepted(e.request().runId(), node));
+    }
     if (result != null) {
       e.replyTo().tell(result);
       return this;

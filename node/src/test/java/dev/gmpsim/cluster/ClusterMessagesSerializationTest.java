@@ -42,7 +42,8 @@ class ClusterMessagesSerializationTest {
     RunRequest req = new RunRequest("abc123", ScenarioLoader.load(examples.resolve("workload-c-cgo-bounded.yaml")), 7,
         Map.of("semaphores.cgo", "32"), 2);
     TestProbe<RunDone> probe = kit.createTestProbe(RunDone.class);
-    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef());
+    TestProbe<RunEntity.Accepted> acks = kit.createTestProbe(RunEntity.Accepted.class);
+    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef(), acks.getRef());
 
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
     assertTrue(serialization.findSerializerFor(msg) instanceof KryoSerializer);
@@ -55,5 +56,18 @@ class ClusterMessagesSerializationTest {
     RunDone done = new RunDone("abc123", null, "timeout", "node", 5, 2);
     ((RunEntity.Execute) back).replyTo().tell(done);
     assertEquals(done, probe.receiveMessage());
+    RunEntity.Accepted ack = new RunEntity.Accepted("abc123", "127.0.0.1:25520");
+    ((RunEntity.Execute) back).ackTo().tell(ack);
+    assertEquals(ack, acks.receiveMessage());
+    assertEquals(ack, roundTrip(serialization, ack));
+    RunEntity.Execute noAck = new RunEntity.Execute(req, probe.getRef(), null);
+    assertEquals(noAck, roundTrip(serialization, noAck));
+  }
+
+  private static Object roundTrip(Serialization serialization, Object msg) throws Exception {
+    assertTrue(serialization.findSerializerFor(msg) instanceof KryoSerializer);
+    byte[] bytes = serialization.serialize(msg).get();
+    String manifest = Serializers.manifestFor(serialization.findSerializerFor(msg), msg);
+    return serialization.deserialize(bytes, serialization.findSerializerFor(msg).identifier(), manifest).get();
   }
 }
