@@ -110,11 +110,13 @@ for i in $(seq 0 $((n - 1))); do
   fi
 done
 
+# As ./gmpsim: out of memory ends the node at once (one line in its log), never a hung JVM.
+jvm=(-Xss4m -XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr)
 if [ -n "${GMPSIM_CLASSPATH:-}" ]; then
-  launch=("$java" -Xss4m -cp "$GMPSIM_CLASSPATH" dev.gmpsim.cli.Main node)
+  launch=("$java" "${jvm[@]}" -cp "$GMPSIM_CLASSPATH" dev.gmpsim.cli.Main node)
 else
   "$root/gmpsim" --version > /dev/null   # builds the jar if needed
-  launch=("$java" -Xss4m -jar "$root/coordinator/target/gmpsim.jar" node)
+  launch=("$java" "${jvm[@]}" -jar "$root/coordinator/target/gmpsim.jar" node)
 fi
 
 started=()

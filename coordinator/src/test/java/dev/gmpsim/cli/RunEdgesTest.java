@@ -70,6 +70,8 @@ class RunEdgesTest {
   void outOfMemoryEndsTheProcessPromptlyWithOneLine(@TempDir Path tmp) throws Exception {
     String script = Files.readString(CliTest.EXAMPLES.resolveSibling("gmpsim"));
     assertTrue(script.contains("-XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr"), "./gmpsim passes the flags");
+    String cluster = Files.readString(CliTest.EXAMPLES.resolveSibling("deploy").resolve("local-cluster.sh"));
+    assertTrue(cluster.contains("-XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr"), "so do its nodes");
     Path file = Files.writeString(tmp.resolve("runaway.yaml"), RUNAWAY);
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx48m", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-cp", System.getProperty("java.class.path"),
