@@ -68,7 +68,7 @@ final class HumanSummary {
     if (p.count() == 0) {
       return "no samples";
     }
-    return "p50 " + us(p.p50()) + ", p99 " + us(p.p99()) + ", max " + us(p.max()) + " (" + p.count() + " samples)";
+    return "p50 " + us(p.p50()) + ", p99 " + us(p.p99()) + ", max " + us(p.max()) + " (" + p.count() + (p.count() == 1 ? " sample)" : " samples)");
   }
 
   static String us(long ns) {
