@@ -92,6 +92,14 @@ class RunEdgesTest {
   }
 
   @Test
+  void noSubcommandIsAUsageMistake() {
+    CliTest.Result r = run();
+    assertEquals(ExitCodes.USAGE, r.code());
+    assertTrue(r.err().contains("Usage: gmpsim"), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
   void anUnwritableOutFolderFailsBeforeTheRun(@TempDir Path tmp) throws IOException {
     Path aFile = Files.writeString(tmp.resolve("plain.txt"), "x");
     for (String out : new String[] {"/proc/gmpsim-nope", aFile.resolve("under").toString(), aFile.toString(), ""}) {
