@@ -8,6 +8,8 @@ import dev.gmpsim.cluster.NodeConfig;
 import dev.gmpsim.cluster.Worker;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import com.typesafe.config.Config;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,18 +21,30 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start a worker node that runs sweeps' runs; the first node needs no --seed-nodes.")
 final class NodeCommand implements Callable<Integer> {
-  @Option(names = "--port", required = true, description = "Cluster port (Akka remoting), 0-65535; 0: any free port.")
-  int port;
+  @Option(names = "--port", description = "Cluster port (Akka remoting), 0-65535; 0: any free port "
+      + "(default: GMPSIM_PORT, else 25520).")
+  Integer port;
 
-  @Option(names = "--host", description = "Address to listen on and advertise (default: ${DEFAULT-VALUE}).")
-  String host = "127.0.0.1";
+  @Option(names = "--host", description = "Address to listen on and advertise (default: GMPSIM_HOST, else 127.0.0.1).")
+  String host;
 
   @Option(names = "--seed-nodes", split = ",", paramLabel = "HOST:PORT",
-      description = "Nodes to join (default: this node starts a new cluster).")
+      description = "Nodes to join (default: this node starts a new cluster, or, with --config kubernetes, "
+          + "finds the others through the Kubernetes API).")
   List<String> seeds = List.of();
 
-  @Option(names = "--parallelism", description = "Runs at once on this node (default: cores).")
+  @Option(names = "--parallelism", description = "Runs at once on this node (default: GMPSIM_PARALLELISM, else cores).")
   Integer parallelism;
+
+  @Option(names = "--config", paramLabel = "NAME",
+      description = "Configuration file from the jar: node (default) or kubernetes (Akka Management, "
+          + "cluster bootstrap through the Kubernetes API, exit on shutdown).")
+  String config = "node";
+
+  @Option(names = "--management-port", paramLabel = "PORT",
+      description = "Start Akka Management (health checks /alive and /ready) on this port "
+          + "(default: off for node, GMPSIM_MANAGEMENT_PORT or 8558 for kubernetes).")
+  Integer managementPort;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -41,32 +55,79 @@ final class NodeCommand implements Callable<Integer> {
         throw new UserError("--seed-nodes: '" + s + "' is not HOST:PORT");
       }
     }
-    int p = parallelism != null ? parallelism : NodeConfig.defaultParallelism();
+    if (!config.equals("node") && !config.equals("kubernetes")) {
+      throw new UserError("--config must be node or kubernetes, got '" + config + "'");
+    }
+    Integer p = parallelism != null ? parallelism : envInt("GMPSIM_PARALLELISM");
+    if (p == null) {
+      p = NodeConfig.defaultParallelism();
+    }
     // A node with no slots would take runs and never finish them.
     if (p < 1) {
       throw new UserError("--parallelism must be at least 1, got " + p);
     }
-    Listen.check("--port", host, port);
+    Map<String, Object> flags = NodeConfig.flags(host, port, seeds, Arrays.asList(NodeConfig.WORKER), p);
+    if (managementPort != null) {
+      if (managementPort < 0 || managementPort > 65535) {
+        throw new UserError("--management-port must be 0..65535, got " + managementPort);
+      }
+      flags.put("akka.management.http.port", managementPort);
+      flags.put("gmpsim.node.management", true);
+    }
+    Config cfg;
+    try {
+      cfg = NodeConfig.load(config + ".conf", flags);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new UserError("configuration: " + e.getMessage());
+    }
+    String h = cfg.getString("akka.remote.artery.canonical.hostname");
+    int port = cfg.getInt("akka.remote.artery.canonical.port");
+    boolean management = cfg.getBoolean("gmpsim.node.management");
+    boolean bootstrap = cfg.getBoolean("gmpsim.node.bootstrap") && seeds.isEmpty();
+    Listen.check("--port", h, port);
+    if (management) {
+      Listen.check("--management-port", cfg.getString("akka.management.http.hostname"), cfg.getInt("akka.management.http.port"));
+    }
+    if (bootstrap) {
+      KubernetesDiscovery.check(cfg);
+    }
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM,
-          NodeConfig.of(host, port, seeds, Arrays.asList(NodeConfig.WORKER), p));
+      system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM, cfg);
     } catch (RuntimeException e) {
-      UserError bind = Listen.bindFailed(e, host, port);
+      UserError bind = Listen.bindFailed(e, h, port);
       if (bind != null) {
         throw bind;
       }
       throw e;
     }
     Cluster cluster = Cluster.get(system);
-    if (seeds.isEmpty()) {
+    if (management) {
+      akka.management.javadsl.AkkaManagement.get(system).start().toCompletableFuture().join();
+    }
+    if (bootstrap) {
+      akka.management.cluster.bootstrap.ClusterBootstrap.get(system).start();
+    } else if (seeds.isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     Worker.start(system);
-    spec.commandLine().getOut().printf("gmpsim node %s up: worker, %d runs at once%n", cluster.selfMember().address(), p);
+    spec.commandLine().getOut().printf("gmpsim node %s up: worker, %d runs at once%s%s%n", cluster.selfMember().address(), p,
+        management ? ", management on port " + cfg.getInt("akka.management.http.port") : "",
+        bootstrap ? ", joining through cluster bootstrap" : "");
     spec.commandLine().getOut().flush();
-    Runtime.getRuntime().addShutdownHook(new Thread(system::terminate));
     system.getWhenTerminated().toCompletableFuture().join();
     return ExitCodes.OK;
+  }
+
+  private static Integer envInt(String name) throws UserError {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UserError(name + " must be a whole number, got '" + v + "'");
+    }
   }
 }

@@ -2,7 +2,9 @@ package dev.gmpsim.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -19,43 +21,50 @@ public final class NodeConfig {
 
   /** {@code seeds} as host:port; an empty list means: join yourself (a one-node cluster). */
   public static Config of(String host, int port, List<String> seeds, List<String> roles, int parallelism) {
-    StringBuilder b = new StringBuilder();
-    b.append("akka.actor.provider = cluster\n");
-    // A node that is unreachable for gmpsim.cluster.down-after is downed (keep the majority),
-    // and its shards, with the runs they held, move to the nodes left.
-    b.append("akka.cluster.downing-provider-class = \"akka.cluster.sbr.SplitBrainResolverProvider\"\n");
-    b.append("akka.cluster.split-brain-resolver.active-strategy = keep-majority\n");
-    b.append("akka.cluster.split-brain-resolver.stable-after = ${gmpsim.cluster.down-after}\n");
-    b.append("akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n");
-    b.append("akka.cluster.sharding.remember-entities = off\n");
-    // Shard homes are kept in Distributed Data; a majority of the workers must take a change.
-    // Without the min-cap (default 5) a cluster of up to 5 nodes needs all of them, so one
-    // unreachable node would stop new shards from being placed until it is downed.
-    b.append("akka.cluster.sharding.coordinator-state.write-majority-plus = 0\n");
-    b.append("akka.cluster.sharding.coordinator-state.read-majority-plus = 0\n");
-    b.append("akka.cluster.sharding.distributed-data.majority-min-cap = 1\n");
-    b.append("akka.loglevel = WARNING\n");
-    b.append("akka.log-dead-letters = off\n");
-    b.append("akka.coordinated-shutdown.exit-jvm = off\n");
-    b.append("akka.remote.artery.canonical.hostname = \"").append(host).append("\"\n");
-    b.append("akka.remote.artery.canonical.port = ").append(port).append('\n');
-    b.append("akka.cluster.roles = [")
-        .append(roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(", ")))
-        .append("]\n");
-    if (!seeds.isEmpty()) {
-      b.append("akka.cluster.seed-nodes = [")
-          .append(seeds.stream().map(s -> "\"akka://" + SYSTEM + "@" + s + "\"").collect(Collectors.joining(", ")))
-          .append("]\n");
-    }
-    b.append("gmpsim.worker.parallelism = ").append(parallelism).append('\n');
-    b.append("gmpsim.run-dispatchers {\n");
-    for (int i = 0; i < parallelism; i++) {
+    return load("node.conf", flags(host, port, seeds, roles, parallelism));
+  }
+
+  /**
+   * The configuration in {@code file} (node.conf or kubernetes.conf, from the class path) under
+   * {@code flags}, the command line's settings as HOCON paths; the environment fills the
+   * file's ${?GMPSIM_...} fields. One run dispatcher per slot is added for the resolved
+   * {@code gmpsim.worker.parallelism}.
+   */
+  public static Config load(String file, Map<String, Object> flags) {
+    Config c = ConfigFactory.parseMap(flags)
+        .withFallback(ConfigFactory.parseResourcesAnySyntax(file))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+    int slots = c.getInt("gmpsim.worker.parallelism");
+    StringBuilder b = new StringBuilder("gmpsim.run-dispatchers {\n");
+    for (int i = 0; i < slots; i++) {
       b.append("  d").append(i).append(" = ${gmpsim.run-dispatcher}\n");
     }
     b.append("}\n");
-    return ConfigFactory.parseString(b.toString())
-        .withFallback(ConfigFactory.load())
-        .resolve();
+    return ConfigFactory.parseString(b.toString()).withFallback(c).resolve();
+  }
+
+  /** The flags of {@code gmpsim node} as the HOCON paths they set; null leaves a setting alone. */
+  public static Map<String, Object> flags(
+      String host, Integer port, List<String> seeds, List<String> roles, Integer parallelism) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (host != null) {
+      m.put("akka.remote.artery.canonical.hostname", host);
+    }
+    if (port != null) {
+      m.put("akka.remote.artery.canonical.port", port);
+    }
+    if (seeds != null && !seeds.isEmpty()) {
+      m.put("akka.cluster.seed-nodes",
+          seeds.stream().map(s -> "akka://" + SYSTEM + "@" + s).collect(Collectors.toList()));
+    }
+    if (roles != null) {
+      m.put("akka.cluster.roles", roles);
+    }
+    if (parallelism != null) {
+      m.put("gmpsim.worker.parallelism", parallelism);
+    }
+    return m;
   }
 
   /** Slots per node when not given: one per core. */
