@@ -95,7 +95,8 @@ public final class SweepRunner {
       system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM,
           com.typesafe.config.ConfigFactory.parseString(
                   "akka.loglevel = " + System.getenv().getOrDefault("GMPSIM_LOGLEVEL", "ERROR"))
-              .withFallback(NodeConfig.of("127.0.0.1", o.port(), seeds, roles, o.parallelism())));
+              // The address to advertise: GMPSIM_HOST (a pod IP) or 127.0.0.1, as for gmpsim node.
+              .withFallback(NodeConfig.of(null, o.port(), seeds, roles, o.parallelism())));
     } catch (RuntimeException e) {
       throw new Unreachable("cannot start this process's cluster node on port " + o.port() + " (" + e.getMessage() + ")");
     }
