@@ -1,0 +1,180 @@
+package dev.gmpsim.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster bootstrap through the real kubernetes-api discovery, without a cluster: three node JVMs
+ * on 127.0.0.1, .2 and .3 (the same ports on each, like pods) with kubernetes.conf read the pod
+ * list from a stand-in for the Kubernetes API (HTTPS with a certificate made here, a token file
+ * and a namespace file, as a service account has) and form one cluster; a sweep then runs on it.
+ */
+class KubernetesBootstrapTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] PODS = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
+  private final List<Process> processes = new ArrayList<>();
+  private HttpsServer api;
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+    if (api != null) {
+      api.stop(0);
+    }
+  }
+
+  @Test
+  void threeNodesFindEachOtherThroughTheApiAndRunASweep(@TempDir Path tmp) throws Exception {
+    Path sa = Files.createDirectories(tmp.resolve("serviceaccount"));
+    SSLContext tls = certificate(sa);
+    Files.writeString(sa.resolve("token"), "test-token-123");
+    Files.writeString(sa.resolve("namespace"), "gmpsim-test");
+    List<String> requests = new CopyOnWriteArrayList<>();
+    api = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    api.setHttpsConfigurator(new HttpsConfigurator(tls));
+    api.createContext("/", ex -> {
+      requests.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+      byte[] body = podList().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    api.start();
+    int apiPort = api.getAddress().getPort();
+    for (String ip : PODS) {
+      start(tmp.resolve("node-" + ip + ".log"), sa, apiPort,
+          "node", "--config", "kubernetes", "--host", ip, "--parallelism", "1");
+    }
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    int up = 0;
+    while (System.nanoTime() < deadline && up < 3) {
+      Thread.sleep(1000);
+      up = upMembers(http);
+    }
+    assertEquals(3, up, "one cluster of three: " + logs(tmp));
+    assertTrue(requests.stream().anyMatch(r ->
+            r.startsWith("/api/v1/namespaces/gmpsim-test/pods?labelSelector=app%3Dgmpsim")
+                && r.endsWith("Bearer test-token-123")), "the discovery's request: " + requests);
+
+    Path examples = Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("..", "examples");
+    Path out = tmp.resolve("out");
+    Process sweep = start(tmp.resolve("sweep.log"), sa, apiPort, "sweep",
+        examples.resolve("sweeps/retake-threshold.yaml").toString(), "--out", out.toString(),
+        "--join", "127.0.0.1:25520", "--port", "0", "--parallelism", "1");
+    assertTrue(sweep.waitFor(180, TimeUnit.SECONDS), Files.readString(tmp.resolve("sweep.log")));
+    assertEquals(0, sweep.exitValue(), Files.readString(tmp.resolve("sweep.log")));
+    assertEquals(21, Files.readAllLines(out.resolve("results.jsonl")).size());
+  }
+
+  /** A pod list as the API server answers it: each pod's IP and its named management port. */
+  private static String podList() {
+    StringBuilder b = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"items\":[");
+    for (int i = 0; i < PODS.length; i++) {
+      b.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"gmpsim-").append(i)
+          .append("\",\"namespace\":\"gmpsim-test\",\"labels\":{\"app\":\"gmpsim\"}},")
+          .append("\"spec\":{\"containers\":[{\"name\":\"gmpsim\",\"ports\":[")
+          .append("{\"name\":\"remoting\",\"containerPort\":25520},{\"name\":\"management\",\"containerPort\":8558}]}]},")
+          .append("\"status\":{\"phase\":\"Running\",\"podIP\":\"").append(PODS[i]).append("\"}}");
+    }
+    return b.append("]}").toString();
+  }
+
+  private static int upMembers(HttpClient http) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8558/cluster/members"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      int n = 0;
+      for (JsonNode m : JSON.readTree(r.body()).path("members")) {
+        n += "Up".equals(m.path("status").asText()) ? 1 : 0;
+      }
+      return n;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** A key pair for 127.0.0.1 made with keytool; its certificate is the CA file the pods trust. */
+  private static SSLContext certificate(Path sa) throws Exception {
+    Path ks = sa.resolveSibling("api.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(keytool, "-genkeypair", "-alias", "api", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", ks.toString(), "-storetype", "PKCS12",
+        "-storepass", "changeit", "-keypass", "changeit");
+    run(keytool, "-exportcert", "-rfc", "-alias", "api", "-keystore", ks.toString(), "-storepass", "changeit",
+        "-file", sa.resolve("ca.crt").toString());
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (FileInputStream in = new FileInputStream(ks.toFile())) {
+      store.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    return ctx;
+  }
+
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+  }
+
+  private Process start(Path log, Path sa, int apiPort, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx384m",
+        "-Dakka.discovery.kubernetes-api.api-ca-path=" + sa.resolve("ca.crt"),
+        "-Dakka.discovery.kubernetes-api.api-token-path=" + sa.resolve("token"),
+        "-Dakka.discovery.kubernetes-api.pod-namespace-path=" + sa.resolve("namespace"),
+        "-cp", System.getProperty("java.class.path"), "dev.gmpsim.cli.Main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+    pb.environment().put("KUBERNETES_SERVICE_PORT", Integer.toString(apiPort));
+    pb.environment().put("REQUIRED_CONTACT_POINT_NR", "3");
+    pb.environment().put("GMPSIM_DOWN_AFTER", "5s");
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private static String logs(Path tmp) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String ip : PODS) {
+      Path f = tmp.resolve("node-" + ip + ".log");
+      if (Files.exists(f)) {
+        List<String> lines = Files.readAllLines(f);
+        b.append("\n--- ").append(ip).append('\n')
+            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+      }
+    }
+    return b.toString();
+  }
+}
