@@ -55,6 +55,9 @@ final class NodeCommand implements Callable<Integer> {
         throw new UserError("--seed-nodes: '" + s + "' is not HOST:PORT");
       }
     }
+    if (host != null && host.isBlank()) {
+      throw new UserError("--host must name an address, got an empty string (in a pod: set GMPSIM_HOST to its IP)");
+    }
     if (!config.equals("node") && !config.equals("kubernetes")) {
       throw new UserError("--config must be node or kubernetes, got '" + config + "'");
     }
@@ -115,7 +118,13 @@ final class NodeCommand implements Callable<Integer> {
         management ? ", management on port " + cfg.getInt("akka.management.http.port") : "",
         bootstrap ? ", joining through cluster bootstrap" : "");
     spec.commandLine().getOut().flush();
+    // SIGTERM (the kubelet, local-cluster.sh stop) is a planned stop: coordinated shutdown leaves
+    // the cluster, hands this node's shards over, and the process exits 0, not 143.
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig ->
+        akka.actor.CoordinatedShutdown.get(system).run(akka.actor.CoordinatedShutdown.jvmExitReason()));
     system.getWhenTerminated().toCompletableFuture().join();
+    spec.commandLine().getOut().println("gmpsim node " + cluster.selfMember().address() + " left the cluster");
+    spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }
 

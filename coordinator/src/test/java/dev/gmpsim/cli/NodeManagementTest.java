@@ -49,6 +49,8 @@ class NodeManagementTest {
       p.destroy(); // SIGTERM: coordinated shutdown leaves the cluster, then the JVM ends
     }
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the node exits after SIGTERM");
+    assertEquals(0, p.exitValue(), "a planned stop: " + Files.readString(log));
+    assertTrue(Files.readString(log).contains("left the cluster"), Files.readString(log));
   }
 
   private static int status(HttpClient http, int port, String path) {
@@ -66,6 +68,7 @@ class NodeManagementTest {
     for (String[] args : new String[][] {
         {"node", "--port", Integer.toString(port), "--config", "nope"},
         {"node", "--port", Integer.toString(port), "--management-port", "70000"},
+        {"node", "--port", Integer.toString(port), "--host", ""},
         // Outside a pod: no KUBERNETES_SERVICE_HOST (or no service account token).
         {"node", "--port", Integer.toString(port), "--config", "kubernetes", "--management-port", "0"}}) {
       CliTest.Result r = CliTest.run(args);

@@ -50,7 +50,7 @@ class KubernetesBootstrapTest {
   }
 
   @Test
-  void threeNodesFindEachOtherThroughTheApiAndRunASweep(@TempDir Path tmp) throws Exception {
+  void threeNodesFindEachOtherThroughTheApiRunASweepAndOneLeavesOnSigterm(@TempDir Path tmp) throws Exception {
     Path sa = Files.createDirectories(tmp.resolve("serviceaccount"));
     SSLContext tls = certificate(sa);
     Files.writeString(sa.resolve("token"), "test-token-123");
@@ -68,9 +68,10 @@ class KubernetesBootstrapTest {
     });
     api.start();
     int apiPort = api.getAddress().getPort();
+    List<Process> nodes = new ArrayList<>();
     for (String ip : PODS) {
-      start(tmp.resolve("node-" + ip + ".log"), sa, apiPort,
-          "node", "--config", "kubernetes", "--host", ip, "--parallelism", "1");
+      nodes.add(start(tmp.resolve("node-" + ip + ".log"), sa, apiPort,
+          "node", "--config", "kubernetes", "--host", ip, "--parallelism", "1"));
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + 90_000_000_000L;
@@ -87,11 +88,28 @@ class KubernetesBootstrapTest {
     Path examples = Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("..", "examples");
     Path out = tmp.resolve("out");
     Process sweep = start(tmp.resolve("sweep.log"), sa, apiPort, "sweep",
-        examples.resolve("sweeps/retake-threshold.yaml").toString(), "--out", out.toString(),
+        examples.resolve("sweeps/gomaxprocs-x-rate.yaml").toString(), "--out", out.toString(),
         "--join", "127.0.0.1:25520", "--port", "0", "--parallelism", "1");
-    assertTrue(sweep.waitFor(180, TimeUnit.SECONDS), Files.readString(tmp.resolve("sweep.log")));
+    // A few results in, the third pod is told to stop, as the kubelet does on a rollout.
+    Path jsonl = out.resolve("results.jsonl");
+    long until = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < until && (!Files.exists(jsonl) || Files.readAllLines(jsonl).size() < 3)) {
+      Thread.sleep(200);
+    }
+    Process third = nodes.get(2);
+    third.destroy(); // SIGTERM
+    assertTrue(third.waitFor(60, TimeUnit.SECONDS), "the node leaves within the grace period");
+    assertEquals(0, third.exitValue(), "a graceful leave exits 0: " + logs(tmp));
+    assertTrue(sweep.waitFor(240, TimeUnit.SECONDS), Files.readString(tmp.resolve("sweep.log")));
     assertEquals(0, sweep.exitValue(), Files.readString(tmp.resolve("sweep.log")));
-    assertEquals(21, Files.readAllLines(out.resolve("results.jsonl")).size());
+    List<String> ids = new ArrayList<>();
+    for (String line : Files.readAllLines(jsonl)) {
+      JsonNode r = JSON.readTree(line);
+      ids.add(r.get("id").asText());
+      assertEquals("ok", r.get("outcome").asText());
+    }
+    assertEquals(24, ids.size());
+    assertEquals(24, ids.stream().distinct().count(), "every run exactly once");
   }
 
   /** A pod list as the API server answers it: each pod's IP and its named management port. */
