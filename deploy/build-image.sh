@@ -121,9 +121,19 @@ else
 fi
 
 # ---- the image --------------------------------------------------------------------------------
-say "podman build --isolation chroot -f deploy/Dockerfile -t $ref -t localhost/$IMAGE:latest ."
+# A machine whose TLS goes through an intercepting proxy trusts its CA from
+# /usr/local/share/ca-certificates; Debian's JDK in the build stage does not. Then the build stage's
+# Maven reads this machine's Java truststore, mounted for the build only (it is not in the image).
+extra=()
+host_cacerts=/etc/ssl/certs/java/cacerts
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null && [[ -f $host_cacerts && ${HOST_TRUSTSTORE:-1} == 1 ]]; then
+  say "this machine trusts extra CAs ($(cd /usr/local/share/ca-certificates && ls -- *.crt | paste -sd' ')):" \
+      "the build stage's Maven uses $host_cacerts (HOST_TRUSTSTORE=0: not)"
+  extra+=(-v "$host_cacerts:/run/host-cacerts:ro" --build-arg "MAVEN_OPTS=-Djavax.net.ssl.trustStore=/run/host-cacerts")
+fi
+say "podman build --isolation chroot -f deploy/Dockerfile -t $ref -t localhost/$IMAGE:latest ${extra[*]} ."
 t=$(date +%s)
-podman build --isolation chroot --pull=never -f "$dockerfile" -t "$ref" -t "localhost/$IMAGE:latest" "$root" \
+podman build --isolation chroot --pull=never "${extra[@]}" -f "$dockerfile" -t "$ref" -t "localhost/$IMAGE:latest" "$root" \
   || die "podman build failed after $(elapsed "$t")"
 t_build=$(elapsed "$t")
 say "built $ref in $t_build"
