@@ -174,7 +174,9 @@ if [[ ${SKIP_CHECK:-} != 1 ]]; then
   while (( $(date +%s) - t < CHECK_WAIT )); do
     [[ -n $node ]] || node=$(pgrep -P "$ns" || true)
     if ! kill -0 "$ns" 2>/dev/null; then break; fi
-    if [[ -n $(ss -ltnH "sport = :$CHECK_PORT") ]] && (exec 3<>"/dev/tcp/${CHECK_HOST:-127.0.0.1}/$CHECK_PORT") 2>/dev/null; then
+    # Up: the port takes a TCP connection and the node has said it is up (after joining).
+    if [[ -n $(ss -ltnH "sport = :$CHECK_PORT") ]] && grep -q '^gmpsim node .* up' "$log" \
+        && (exec 3<>"/dev/tcp/${CHECK_HOST:-127.0.0.1}/$CHECK_PORT") 2>/dev/null; then
       up=$(elapsed "$t"); break
     fi
     sleep 1
@@ -183,10 +185,11 @@ if [[ ${SKIP_CHECK:-} != 1 ]]; then
     [[ -n $node ]] && kill -KILL "$node" 2>/dev/null || true
     wait "$ns" 2>/dev/null || true
     sed 's/^/  | /' "$log" | tail -30 >&2
-    die "check FAILED: nothing listened on port $CHECK_PORT within ${CHECK_WAIT}s (log: $log)"
+    die "check FAILED: no node up and listening on port $CHECK_PORT within ${CHECK_WAIT}s (log: $log)"
   fi
   listen=$(ss -ltnH "sport = :$CHECK_PORT" | awk '{print $4}' | paste -sd' ')
-  say "check: port $CHECK_PORT listening ($listen) after $up; node said: $(grep -m1 'gmpsim node' "$log" || echo '(nothing yet)')"
+  say "check: port $CHECK_PORT listening ($listen) after $up; the node's output:"
+  sed 's/^/  | /' "$log" | head -20 >&2
   uid=$(awk '/^Uid:/{print $2}' "/proc/$node/status" 2>/dev/null || echo '?')
   say "check: the node's process: $(tr '\0' ' ' < "/proc/$node/cmdline" | cut -c1-200) (uid $uid)"
   t=$(date +%s)
@@ -198,7 +201,8 @@ if [[ ${SKIP_CHECK:-} != 1 ]]; then
     say "check: WARNING: the node did not stop within 30s of SIGTERM; killed"
   fi
   wait "$ns" || code=$?
-  say "check: SIGTERM -> the node exited with code $code after $(elapsed "$t")"
+  say "check: SIGTERM -> the node exited with code $code after $(elapsed "$t")$( [[ $code == 143 ]] && echo ' (143: ended by the signal, after its shutdown hooks)')"
+  tail -n +21 "$log" | sed 's/^/  | /' | head -20 >&2
   cleanup_check
   trap - EXIT
   rm -f "$log"

@@ -181,12 +181,13 @@ class DockerfileTest {
     // Through sh -c so that the node's --host/--port come from the environment; exec keeps java PID 1.
     assertEquals(List.of("/bin/sh", "-c"), entry.subList(0, 2), entry.toString());
     String script = entry.get(2);
-    assertTrue(script.startsWith("exec java "), script);
+    assertTrue(script.contains("; exec java "), script);
     for (String flag : JVM_FLAGS) {
       assertTrue(script.contains(" " + flag + " "), flag + " in " + script);
     }
     assertTrue(script.contains(" -jar " + jar + " node "), script);
-    assertTrue(script.contains("--host \"${GMPSIM_HOST:-"), script);
+    assertTrue(script.startsWith("h=${GMPSIM_HOST:-$(hostname -i"), script);
+    assertTrue(script.contains("--host \"$h\""), script);
     assertTrue(script.contains("--port \"$GMPSIM_PORT\""), script);
     assertTrue(script.endsWith("\"$@\""), "arguments after the image name reach the node: " + script);
 
