@@ -165,7 +165,8 @@ class KubernetesManifestsTest {
   void overlaysPatchWhatTheBaseHas() throws IOException {
     Deployment d = only(load(K8S.resolve("base")), Deployment.class);
     JsonNode tree = YAML.valueToTree(d);
-    for (String overlay : new String[] {"dev", "large"}) {
+    String confs = resource("node.conf") + resource("kubernetes.conf");
+    for (String overlay : new String[] {"dev", "large", "tls"}) {
       JsonNode k = YAML.readTree(K8S.resolve("overlays").resolve(overlay).resolve("kustomization.yaml").toFile());
       assertEquals("../../base", k.path("resources").get(0).asText());
       for (JsonNode p : k.path("patches")) {
@@ -173,7 +174,12 @@ class KubernetesManifestsTest {
         assertEquals(d.getMetadata().getName(), p.at("/target/name").asText());
         for (JsonNode op : YAML.readTree(p.path("patch").asText())) {
           String path = op.path("path").asText();
-          assertFalse(tree.at(path).isMissingNode(), overlay + ": " + path + " is not in the base");
+          String at = path.endsWith("/-") ? path.substring(0, path.length() - 2) : path; // an append
+          assertFalse(tree.at(at).isMissingNode(), overlay + ": " + at + " is not in the base");
+          String name = op.at("/value/name").asText("");
+          if (path.contains("/env/") && name.startsWith("GMPSIM_")) {
+            assertTrue(confs.contains("${?" + name + "}"), overlay + " sets " + name + ", which no configuration reads");
+          }
           if (overlay.equals("dev") && path.contains("/env/")) {
             assertEquals("REQUIRED_CONTACT_POINT_NR", tree.at(path.replace("/value", "/name")).asText(),
                 "one pod must be enough to form the dev cluster");
