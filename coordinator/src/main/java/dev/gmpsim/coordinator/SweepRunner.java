@@ -6,11 +6,8 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.ClusterSingleton;
-import akka.cluster.typed.ClusterSingletonSettings;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.Leave;
-import akka.cluster.typed.SingletonActor;
 import dev.gmpsim.cluster.NodeConfig;
 import dev.gmpsim.cluster.Worker;
 import dev.gmpsim.protocol.sweep.RunRequest;
@@ -129,11 +126,11 @@ public final class SweepRunner {
         List<RunRequest> runs, ResultSink sink, Consumer<SweepCoordinator.Progress> onProgress,
         Consumer<SweepCoordinator.Notice> onNotice) throws InterruptedException {
       Cluster cluster = Cluster.get(system);
+      // Each submitting process coordinates its own sweep, next to its output folder: several
+      // sweeps can share one long-running cluster, each with every run exactly once.
       ActorRef<SweepCoordinator.Command> coordinator =
-          ClusterSingleton.get(system)
-              .init(SingletonActor.of(SweepCoordinator.create(o.parallelism(), o.maxAttempts(), o.resendAfter()),
-                      "sweep-coordinator")
-                  .withSettings(ClusterSingletonSettings.create(system).withRole(NodeConfig.COORDINATOR)));
+          system.systemActorOf(SweepCoordinator.create(o.parallelism(), o.maxAttempts(), o.resendAfter()),
+              "sweep-coordinator", Props.empty());
       BlockingQueue<SweepCoordinator.Event> events = new LinkedBlockingQueue<>();
       ActorRef<SweepCoordinator.Event> listener =
           system.systemActorOf(
