@@ -15,8 +15,9 @@
 #   DEBIAN_MIRROR                      for debootstrap (http://deb.debian.org/debian)
 #   NODE_PORT (25590)                  GMPSIM_PORT of the node the check starts (the host's network
 #                                      is shared: a port other nodes here do not use)
-#   CHECK_PORT (NODE_PORT)             the TCP port that must listen for the check to pass (the
-#                                      Artery port today; Akka Management's once it exists)
+#   MGMT_PORT (25591)                  Akka Management's port in the check (GMPSIM_MANAGEMENT=on)
+#   CHECK_PORT (MGMT_PORT)             the TCP port that must listen for the check to pass; then
+#                                      GET /ready on MGMT_PORT must answer 200
 #   CHECK_HOST (127.0.0.1)             GMPSIM_HOST for the check; empty: the image's default
 #                                      (hostname -i, which in a chroot is the host's address)
 #   CHECK_WAIT (120)                   seconds the node has to come up
@@ -28,7 +29,8 @@ IMAGE=${IMAGE:-gmpsim}
 TAG=${TAG:-0.1.0}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 NODE_PORT=${NODE_PORT:-25590}
-CHECK_PORT=${CHECK_PORT:-$NODE_PORT}
+MGMT_PORT=${MGMT_PORT:-25591}
+CHECK_PORT=${CHECK_PORT:-$MGMT_PORT}
 CHECK_HOST=${CHECK_HOST-127.0.0.1}
 CHECK_WAIT=${CHECK_WAIT:-120}
 ref="localhost/$IMAGE:$TAG"
@@ -141,7 +143,7 @@ say "built $ref in $t_build"
 # ---- the check: the image's entrypoint in its own filesystem ------------------------------------
 check="skipped (SKIP_CHECK)"
 if [[ ${SKIP_CHECK:-} != 1 ]]; then
-  for p in "$NODE_PORT" "$CHECK_PORT"; do
+  for p in "$NODE_PORT" "$MGMT_PORT" "$CHECK_PORT"; do
     [[ -z $(ss -ltnH "sport = :$p") ]] || die "port $p is in use here; give NODE_PORT (and CHECK_PORT)"
   done
   user=$(podman image inspect --format '{{.Config.User}}' "$ref")
@@ -150,7 +152,7 @@ if [[ ${SKIP_CHECK:-} != 1 ]]; then
   mapfile -t cmd < <(podman image inspect --format '{{range .Config.Cmd}}{{println .}}{{end}}' "$ref" | sed '/^$/d')
   mapfile -t envs < <(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$ref" | sed '/^$/d')
   [[ -n $user && $user != root && ${user%%:*} != 0 ]] || die "the image runs as root (USER '$user')"
-  envs+=("GMPSIM_PORT=$NODE_PORT" "HOSTNAME=gmpsim-check")
+  envs+=("GMPSIM_PORT=$NODE_PORT" "HOSTNAME=gmpsim-check" "GMPSIM_MANAGEMENT=on" "GMPSIM_MANAGEMENT_PORT=$MGMT_PORT")
   [[ -n $CHECK_HOST ]] && envs+=("GMPSIM_HOST=$CHECK_HOST")
   mnt=$(podman image mount "$ref")
   log=$(mktemp /var/tmp/gmpsim-check.XXXXXX.log)
@@ -190,6 +192,15 @@ if [[ ${SKIP_CHECK:-} != 1 ]]; then
   listen=$(ss -ltnH "sport = :$CHECK_PORT" | awk '{print $4}' | paste -sd' ')
   say "check: port $CHECK_PORT listening ($listen) after $up; the node's output:"
   sed 's/^/  | /' "$log" | head -20 >&2
+  # The readiness probe of k8s/base: Akka Management's /ready, 200 once the node is Up.
+  ready=""
+  for _ in $(seq 60); do
+    ready=$(curl -s -o /dev/null -w '%{http_code}' "http://${CHECK_HOST:-127.0.0.1}:$MGMT_PORT/ready" || true)
+    [[ $ready == 200 ]] && break
+    sleep 1
+  done
+  say "check: GET /ready on port $MGMT_PORT -> $ready"
+  [[ $ready == 200 ]] || { kill -KILL "$node" 2>/dev/null || true; die "check FAILED: /ready answered '$ready'"; }
   uid=$(awk '/^Uid:/{print $2}' "/proc/$node/status" 2>/dev/null || echo '?')
   say "check: the node's process: $(tr '\0' ' ' < "/proc/$node/cmdline" | cut -c1-200) (uid $uid)"
   t=$(date +%s)
@@ -206,7 +217,7 @@ if [[ ${SKIP_CHECK:-} != 1 ]]; then
   cleanup_check
   trap - EXIT
   rm -f "$log"
-  check="passed: the entrypoint started a node as uid $uid listening on $CHECK_PORT after $up; SIGTERM exit code $code"
+  check="passed: the entrypoint started a node as uid $uid listening on $CHECK_PORT after $up, /ready $ready; SIGTERM exit code $code"
 fi
 
 size=$(podman image inspect --format '{{.Size}}' "$ref")
