@@ -166,6 +166,10 @@ public record Scenario(
     return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, steps, workload, faults);
   }
 
+  public Scenario withFaults(List<Fault> list) {
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, steps, workload, list);
+  }
+
   public Scenario withRuntime(RuntimeSpec rt) {
     return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, steps, workload, faults);
   }
