@@ -175,6 +175,9 @@ final class FaultLayer implements RunContext.ActorWrapper {
           putBack(ctx, withAt(msg, f.until()));
           return Behaviors.same();
         }
+        if (f.times() != null && s.fired >= f.times()) {
+          continue;
+        }
         s.matched++;
         boolean fires = f.every() != null ? s.matched % f.every() == 0
             : f.probability() == null || rng.nextDouble() < f.probability();

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code delay}, {@code drop}, {@code duplicate}: a message of type {@code message} to
  *       {@code target}, handled in [{@code from}, {@code until}), with {@code probability} or
- *       {@code every} Nth one, is handled {@code by} later, lost, or handled twice.
+ *       {@code every} Nth one, is handled {@code by} later, lost, or handled twice; at most
+ *       {@code times} times if given.
  *   <li>{@code stall}: every message to {@code target} handled in [{@code from}, {@code until})
  *       waits until {@code until}, then arrives in order (an actor descheduled by the OS).
  *   <li>{@code clone-fails}: from {@code from} on, and once the process has {@code threads}
@@ -35,7 +36,8 @@ public record Fault(
     Double probability,
     Integer every,
     Dist by,
-    Integer threads) {
+    Integer threads,
+    Integer times) {
 
   public enum Kind {
     DELAY,
@@ -140,6 +142,8 @@ public record Fault(
         probability == null || (probability >= 0 && probability <= 1), "probability",
         "probability must be between 0 and 1, got %s", probability);
     FieldException.require(every == null || every >= 1, "every", "every must be at least 1, got %d", every);
+    FieldException.require(times == null || times >= 1, "times", "times must be at least 1, got %d", times);
+    FieldException.require(times == null || kind.onMessages(), "times", "times is for delay, drop and duplicate faults");
     FieldException.require(probability == null || every == null, "every", "give probability or every, not both");
     FieldException.require(
         kind.onMessages() || (probability == null && every == null), kind == Kind.STALL || probability != null ? "probability" : "every",
@@ -204,6 +208,9 @@ public record Fault(
     }
     if (every != null) {
       b.append(" every ").append(every);
+    }
+    if (times != null) {
+      b.append(" at most ").append(times).append(times == 1 ? " time" : " times");
     }
     return b.toString();
   }

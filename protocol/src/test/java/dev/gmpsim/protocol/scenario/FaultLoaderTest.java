@@ -79,7 +79,7 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: clone-fails, target: sched}\n",
             "t.yaml:6:25: faults[0].target: clone-fails is about the process, not an actor: leave target out"),
         Arguments.of("faults:\n  - {kind: drop, target: sched, mesage: Handoff}\n",
-            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: by, every, from, kind, message, name, probability, target, threads, until"));
+            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: by, every, from, kind, message, name, probability, target, threads, times, until"));
   }
 
   @ParameterizedTest
