@@ -60,6 +60,28 @@ class FaultCliTest {
   }
 
   @Test
+  void aFaultsFieldIsASweepParameter(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("sweep");
+    CliTest.Result r = CliTest.run("sweep", CliTest.EXAMPLES.resolve("sweeps/sysmon-stall.yaml").toString(),
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    java.util.List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+    java.util.List<String> head = java.util.List.of(rows.get(0).split(","));
+    int until = head.indexOf("faults[0].until");
+    int max = head.indexOf("schedLatencyNs.max");
+    assertEquals(10, rows.size(), rows.toString());
+    for (String row : rows.subList(1, rows.size())) {
+      String[] c = row.split(",");
+      long m = Long.parseLong(c[max]);
+      if (c[until].equals("1200ms")) {
+        assertTrue(m > 150_000_000L, "a 200ms stall leaves a goroutine waiting about that long: " + row);
+      } else if (c[until].equals("1000000001ns")) {
+        assertTrue(m < 150_000_000L, row);
+      }
+    }
+  }
+
+  @Test
   void faultsAreNotASweepMetricColumn() {
     assertTrue(SummaryFields.leaves().contains("retakes"));
     assertTrue(SummaryFields.leaves().stream().noneMatch(f -> f.startsWith("faults")), SummaryFields.leaves().toString());
