@@ -55,7 +55,7 @@ class FaultCliTest {
     CliTest.Result r = CliTest.run("run", file.toString(), "--out", out.toString());
     assertEquals(2, r.code(), r.err());
     assertEquals("gmpsim: " + file + ":6:18: faults[0].target: 'sysmom' is not an actor (did you mean 'sysmon'?);"
-        + " one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*]", r.err().strip());
+        + " one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*], M[locked]", r.err().strip());
     assertFalse(Files.exists(out.resolve("summary.json")));
   }
 

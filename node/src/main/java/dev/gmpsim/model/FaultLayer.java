@@ -110,12 +110,12 @@ final class FaultLayer implements RunContext.ActorWrapper {
     if (mine.isEmpty()) {
       return b;
     }
-    return intercept(name, mine, b);
+    return intercept(name, actor.equals("M") ? index : -1, mine, b);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private <T> Behavior<T> intercept(String name, List<State> mine, Behavior<T> b) {
-    return (Behavior<T>) Behaviors.intercept(() -> new Interceptor(name, mine), (Behavior) b);
+  private <T> Behavior<T> intercept(String name, int mid, List<State> mine, Behavior<T> b) {
+    return (Behavior<T>) Behaviors.intercept(() -> new Interceptor(name, mid, mine), (Behavior) b);
   }
 
   private static String actorKind(String kind) {
@@ -148,18 +148,34 @@ final class FaultLayer implements RunContext.ActorWrapper {
   /** One actor's message faults and stalls: a new instance per actor. */
   final class Interceptor extends BehaviorInterceptor<Msg, Msg> {
     private final String actor;
+    /** The M's number (for M[locked]: whether a goroutine is locked to it now), else -1. */
+    private final int mid;
     private final List<State> mine;
+    /** A message a reorder fault holds until the next message to this actor has been taken. */
+    private Msg held;
     /** Messages a fault has put back in the list: they pass untouched. */
     private final Set<Msg> putBack = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    Interceptor(String actor, List<State> mine) {
+    Interceptor(String actor, int mid, List<State> mine) {
       super(Msg.class);
       this.actor = actor;
+      this.mid = mid;
       this.mine = mine;
+    }
+
+    private boolean targets(State s) {
+      return s.target == null || s.target.index() != Fault.LOCKED || (mid >= 0 && run.mview(mid).lockedg >= 0);
     }
 
     @Override
     public Behavior<Msg> aroundReceive(TypedActorContext<Msg> ctx, Msg msg, ReceiveTarget<Msg> target) {
+      if (held != null) {
+        // Reorder: the held message goes back in right behind this one, at this one's time.
+        Msg late = withAt(held, msg.at());
+        held = null;
+        putBack.add(late);
+        run.events.add(ctx.asJava().getSelf(), late);
+      }
       if (putBack.remove(msg)) {
         return target.apply(ctx, msg);
       }
@@ -167,7 +183,7 @@ final class FaultLayer implements RunContext.ActorWrapper {
       String type = msg.getClass().getSimpleName();
       for (State s : mine) {
         Fault f = s.spec;
-        if (!s.inWindow(at) || (f.message() != null && !f.message().equals(type))) {
+        if (!s.inWindow(at) || (f.message() != null && !f.message().equals(type)) || !targets(s)) {
           continue;
         }
         if (f.kind() == Fault.Kind.STALL) {
@@ -202,6 +218,12 @@ final class FaultLayer implements RunContext.ActorWrapper {
             putBack.add(copy);
             run.events.add(ctx.asJava().getSelf(), copy);
             return target.apply(ctx, msg);
+          }
+          case REORDER -> {
+            s.record(at, actor, type, "reorder");
+            held = msg;
+            run.events.deliverNext();
+            return Behaviors.same();
           }
           default -> throw new IllegalStateException("not a message fault: " + f.kind());
         }

@@ -58,6 +58,10 @@ class FaultInjectionTest extends ModelTest {
     final TestProbe<Msg> other = kit.createTestProbe(Msg.class);
 
     ComputeRig(Scenario sc) {
+      this(sc, new Op.Compute(Dist.constant(5_000_000)), new Op.Block("after"));
+    }
+
+    ComputeRig(Scenario sc, Op... program) {
       h = new ModelHarness(kit, sc, 100_000_000L, 0).withClock();
       ActorRef<P.Command> p0 = h.stub(p, ZeroCosts.name("p0"));
       h.run.allp.set(0, p0);
@@ -65,7 +69,7 @@ class FaultInjectionTest extends ModelTest {
       h.run.sysmon = h.stub(other, ZeroCosts.name("sysmon"));
       h.run.netpoller = h.stub(other, ZeroCosts.name("netpoller"));
       ActorRef<M.Command> m = h.realM(5);
-      G g = h.g(new Op.Compute(Dist.constant(5_000_000)), new Op.Block("after"));
+      G g = h.g(program);
       h.at(m, new M.Start(0, p0, 0, false));
       h.at(m, new M.Execute(1_000_000, g, p0, 0, 1));
       h.start();
@@ -116,6 +120,41 @@ class FaultInjectionTest extends ModelTest {
         fault(Fault.Kind.DROP, "P[*]", "Schedule", null, null, null))));
     assertEquals(6_000_000, late.scheduleAt(), "P0 is a stub, not wrapped; m4 does not exist");
     late.h.run.faults.report().forEach(r -> assertEquals(0, r.fired(), r.fault()));
+  }
+
+  @Test
+  void mLockedHitsOnlyAnMWithALockedGoroutine() {
+    Scenario sc = ZeroCosts.scenario(2).withFaults(
+        List.of(fault(Fault.Kind.DELAY, "M[locked]", "StepDone", null, null, Dist.constant(1_000_000))));
+    assertEquals(6_000_000, new ComputeRig(sc).scheduleAt(), "nothing locked: no delay");
+    ComputeRig locked = new ComputeRig(sc,
+        new Op.Lock(false), new Op.Compute(Dist.constant(5_000_000)), new Op.Unlock(false), new Op.Block("after"));
+    assertEquals(7_000_000, locked.scheduleAt(), "the G is locked to m5 (internal lock): its StepDone is late");
+    assertEquals("M[5]", locked.h.run.faults.report().get(0).firings().get(0).actor());
+  }
+
+  @Test
+  void aReorderedMessageIsHandledAfterTheNextOne() {
+    for (boolean reorder : new boolean[] {false, true}) {
+      Scenario sc = ModelHarness.exact(2, "");
+      if (reorder) {
+        sc = sc.withFaults(List.of(new Fault(null, Fault.Kind.REORDER, "sched", "GlobrunqGet", null, null, null, null, null, null, 1)));
+      }
+      ModelHarness h = new ModelHarness(kit, sc, 1_000_000, 0).withClock();
+      TestProbe<Msg> p0 = kit.createTestProbe(Msg.class);
+      TestProbe<Msg> p1 = kit.createTestProbe(Msg.class);
+      h.run.allp.set(0, h.stub(p0, ZeroCosts.name("p0")));
+      h.run.allp.set(1, h.stub(p1, ZeroCosts.name("p1")));
+      h.realSched(8);
+      h.at(h.run.sched, new Sched.GlobrunqGet(100_000, 1, 1));
+      h.at(h.run.sched, new Sched.GlobrunqGet(200_000, 0, 1));
+      h.start();
+      assertEquals("ok", h.awaitEnd().outcome());
+      assertEquals(List.of(new P.Work(200_000, null, null)), ModelHarness.only(ModelHarness.drain(p0), P.Work.class));
+      assertEquals(List.of(new P.Work(reorder ? 200_000 : 100_000, null, null)),
+          ModelHarness.only(ModelHarness.drain(p1), P.Work.class),
+          "reordered, P1's request is answered after P0's, at its time");
+    }
   }
 
   /** A real Sched answering P1's GlobrunqGet (empty global queue) with a P.Work. */

@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  * A fault injected into a run (a {@code faults:} entry; docs/faults.md).
  *
  * <ul>
- *   <li>{@code delay}, {@code drop}, {@code duplicate}: a message of type {@code message} to
+ *   <li>{@code delay}, {@code drop}, {@code duplicate}, {@code reorder}: a message of type {@code message} to
  *       {@code target}, handled in [{@code from}, {@code until}), with {@code probability} or
  *       {@code every} Nth one, is handled {@code by} later, lost, or handled twice; at most
- *       {@code times} times if given.
+ *       {@code times} times if given. {@code reorder}: such a message is handled after the next
+ *       message to the same actor instead of before it (never, if no other message comes).
  *   <li>{@code stall}: every message to {@code target} handled in [{@code from}, {@code until})
  *       waits until {@code until}, then arrives in order (an actor descheduled by the OS).
  *   <li>{@code clone-fails}: from {@code from} on, and once the process has {@code threads}
@@ -43,6 +44,7 @@ public record Fault(
     DELAY,
     DROP,
     DUPLICATE,
+    REORDER,
     STALL,
     CLONE_FAILS;
 
@@ -58,7 +60,7 @@ public record Fault(
 
     /** A fault on messages (matched by target and message type). */
     public boolean onMessages() {
-      return this == DELAY || this == DROP || this == DUPLICATE;
+      return this == DELAY || this == DROP || this == DUPLICATE || this == REORDER;
     }
   }
 
@@ -85,14 +87,21 @@ public record Fault(
 
   private static final Pattern INDEXED = Pattern.compile("(P|M)\\[(\\*|\\d{1,9})\\]");
 
-  /** A parsed target: the actor kind ("P", "M", "sched", "sysmon", "netpoller"), index or -1 for all. */
+  /** {@link Target#index()} of {@code M[locked]}: whichever M has a goroutine locked to it. */
+  public static final int LOCKED = -2;
+
+  /**
+   * A parsed target: the actor kind ("P", "M", "sched", "sysmon", "netpoller"), its index, -1
+   * for all of the kind, or {@link #LOCKED} for {@code M[locked]}.
+   */
   public record Target(String actor, int index) {
     @Override
     public String toString() {
-      return actor.length() > 1 ? actor : actor + "[" + (index < 0 ? "*" : String.valueOf(index)) + "]";
+      return actor.length() > 1 ? actor
+          : actor + "[" + (index == LOCKED ? "locked" : index < 0 ? "*" : String.valueOf(index)) + "]";
     }
 
-    /** True if this target names the actor {@code actor} with index {@code i}. */
+    /** True if this target may name the actor {@code actor} with index {@code i} (M[locked]: any M). */
     public boolean matches(String kind, int i) {
       return actor.equals(kind) && (index < 0 || index == i);
     }
@@ -104,15 +113,18 @@ public record Fault(
     if (t.equals("sysmon") || t.equals("sched") || t.equals("netpoller")) {
       return new Target(t, -1);
     }
+    if (t.equals("M[locked]")) {
+      return new Target("M", LOCKED);
+    }
     Matcher m = INDEXED.matcher(t);
     if (m.matches()) {
       return new Target(m.group(1), m.group(2).equals("*") ? -1 : Integer.parseInt(m.group(2)));
     }
-    List<Object> names = List.of("sysmon", "sched", "netpoller", "P[*]", "M[*]", "P[0]", "M[0]");
+    List<Object> names = List.of("sysmon", "sched", "netpoller", "P[*]", "M[*]", "P[0]", "M[0]", "M[locked]");
     String hint = ScenarioLoader.nearest(t, names);
     throw new FieldException("target", "'" + text + "' is not an actor"
         + (hint == null ? "" : " (did you mean '" + hint + "'?)")
-        + "; one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*]");
+        + "; one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*], M[locked]");
   }
 
   public Fault {
@@ -128,7 +140,7 @@ public record Fault(
       FieldException.require(until == Long.MAX_VALUE, "until", "clone-fails lasts to the end of the run (the first failure ends it)");
       FieldException.require(threads == null || threads >= 1, "threads", "threads must be at least 1, got %d", threads);
     } else {
-      FieldException.require(target != null, "target", "a %s fault needs a target: sysmon, sched, netpoller, P[n], P[*], M[n] or M[*]", kind.yaml());
+      FieldException.require(target != null, "target", "a %s fault needs a target: sysmon, sched, netpoller, P[n], P[*], M[n], M[*] or M[locked]", kind.yaml());
       Target t = target(target);
       FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
       if (kind == Kind.STALL) {
@@ -143,11 +155,11 @@ public record Fault(
         "probability must be between 0 and 1, got %s", probability);
     FieldException.require(every == null || every >= 1, "every", "every must be at least 1, got %d", every);
     FieldException.require(times == null || times >= 1, "times", "times must be at least 1, got %d", times);
-    FieldException.require(times == null || kind.onMessages(), "times", "times is for delay, drop and duplicate faults");
+    FieldException.require(times == null || kind.onMessages(), "times", "times is for delay, drop, duplicate and reorder faults");
     FieldException.require(probability == null || every == null, "every", "give probability or every, not both");
     FieldException.require(
         kind.onMessages() || (probability == null && every == null), kind == Kind.STALL || probability != null ? "probability" : "every",
-        "probability and every are for delay, drop and duplicate faults");
+        "probability and every are for delay, drop, duplicate and reorder faults");
     if (kind == Kind.DELAY) {
       FieldException.require(by != null, "by", "a delay fault needs by: (a duration or distribution, e.g. 2ms or exp(1ms))");
     } else {

@@ -42,6 +42,11 @@ class FaultLoaderTest {
     assertEquals(new Fault.Target("M", -1), s.faults().get(3).parsedTarget());
     assertEquals(500, s.faults().get(4).threads());
     assertEquals("ulimit", s.faults().get(4).label());
+    assertEquals(new Fault.Target("M", Fault.LOCKED),
+        ScenarioLoader.parse("t.yaml", BLOCK + "faults: [{kind: reorder, target: 'M[locked]', message: Resume}]\n")
+            .faults().get(0).parsedTarget());
+    assertEquals("reorder M[locked] Resume", ScenarioLoader.parse("t.yaml",
+        BLOCK + "faults: [{kind: reorder, target: 'M[locked]', message: Resume}]\n").faults().get(0).label());
     assertEquals(new Fault.Target("P", 3),
         ScenarioLoader.parse("t.yaml", BLOCK + "faults: [{kind: drop, target: 'P[3]', message: Retake}]\n")
             .faults().get(0).parsedTarget());
@@ -55,13 +60,13 @@ class FaultLoaderTest {
   static Stream<Arguments> badFaults() {
     return Stream.of(
         Arguments.of("faults:\n  - {kind: drop, target: sysmom, message: Tick}\n",
-            "t.yaml:6:18: faults[0].target: 'sysmom' is not an actor (did you mean 'sysmon'?); one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*]"),
+            "t.yaml:6:18: faults[0].target: 'sysmom' is not an actor (did you mean 'sysmon'?); one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*], M[locked]"),
         Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Retak}\n",
             "t.yaml:6:34: faults[0].message: 'Retak' is not a message Ps handle (did you mean 'Retake'?); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop"),
         Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Handoff}\n",
             "t.yaml:6:34: faults[0].message: 'Handoff' is not a message Ps handle (sched handles it); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop"),
         Arguments.of("faults:\n  - {kind: delays, target: sched}\n",
-            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, stall, clone-fails"),
+            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, reorder, stall, clone-fails"),
         Arguments.of("faults:\n  - {kind: stall, target: sysmon, from: 150ms, until: 100ms}\n",
             "t.yaml:6:48: faults[0].until: the window ends (until: 100ms) before it starts (from: 150ms)"),
         Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, probability: 1.5}\n",
