@@ -121,7 +121,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     atomics.netpollInited = true;
     atomics.netpollWaiters++;
     p.g().place(G.Where.NETPOLL, run.stats);
-    send(getContext().getSelf(), new FdReady(p.readyAt(), p.g()));
+    // A descriptor already ready when the park is handled (it was late) is reported at once.
+    send(getContext().getSelf(), new FdReady(Math.max(p.readyAt(), now), p.g()));
     return this;
   }
 
@@ -150,7 +151,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       pTimers[a.p()].merge(a.when(), 1, Integer::sum);
       atomics.pTimerNext[a.p()] = pTimers[a.p()].firstKey();
     }
-    send(getContext().getSelf(), new TimerFire(a.when(), a.g()));
+    send(getContext().getSelf(), new TimerFire(Math.max(a.when(), now), a.g()));
     wakeNetPoller(a.when());
     return this;
   }

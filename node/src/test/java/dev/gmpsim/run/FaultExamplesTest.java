@@ -98,6 +98,19 @@ class FaultExamplesTest {
   }
 
   @Test
+  void aDeafNetpollerReportsReadinessWhenItHearsAgain() throws Exception {
+    // A stall of the netpoller holds the parks and readiness it would have seen: a descriptor
+    // that became ready meanwhile is reported at the stall's end, not scheduled in the past.
+    Scenario s = ExampleScenariosTest.example("workload-a-network.yaml").withDuration(1_200_000_000L)
+        .withFaults(List.of(new Fault(null, Fault.Kind.STALL, "netpoller", null, 1_000_000_000L, 1_100_000_000L,
+            null, null, null, null, null)));
+    RunSummary r = twiceTheSame(s);
+    assertEquals("ok", r.outcome());
+    assertTrue(r.faults().get(0).fired() > 100, r.faults().toString());
+    assertTrue(r.requestLatencyNs().max() > 50_000_000L, "requests wait for the deaf netpoller: " + r.requestLatencyNs());
+  }
+
+  @Test
   void faultsThatNeverFireLeaveTheRunAsItWas() throws Exception {
     // The fault layer is installed (every message through the mailbox and the interceptors),
     // but its only fault is outside the run: everything but "faults" is byte for byte the same.
