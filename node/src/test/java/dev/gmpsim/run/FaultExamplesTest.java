@@ -98,6 +98,23 @@ class FaultExamplesTest {
   }
 
   @Test
+  void aNetpollerDeafFor100msPutsTheWindowIntoTheRequestTail() throws Exception {
+    Scenario s = load("netpoller-deaf.yaml");
+    RunSummary deaf = twiceTheSame(s);
+    RunSummary plain = once(s.withFaults(List.of()));
+    assertEquals("ok", deaf.outcome());
+    RunSummary.FaultReport r = deaf.faults().get(0);
+    assertTrue(r.fired() > 500, r.toString());
+    assertEquals(RunSummary.MAX_FIRINGS, r.firings().size(), "the first 100 are listed");
+    r.firings().forEach(f -> assertEquals("FdReady", f.message()));
+    assertTrue(deaf.requestLatencyNs().max() > 95_000_000L && deaf.requestLatencyNs().max() <= 101_000_000L,
+        deaf.requestLatencyNs().toString());
+    assertTrue(deaf.requestLatencyNs().p99() > 50_000_000L, deaf.requestLatencyNs().toString());
+    assertTrue(plain.requestLatencyNs().max() < 5_000_000L, plain.requestLatencyNs().toString());
+    assertEquals(plain.threads().peak(), deaf.threads().peak());
+  }
+
+  @Test
   void aDeafNetpollerReportsReadinessWhenItHearsAgain() throws Exception {
     // A stall of the netpoller holds the parks and readiness it would have seen: a descriptor
     // that became ready meanwhile is reported at the stall's end, not scheduled in the past.

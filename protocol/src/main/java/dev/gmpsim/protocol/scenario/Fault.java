@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  *       {@code every} Nth one, is handled {@code by} later, lost, or handled twice; at most
  *       {@code times} times if given. {@code reorder}: such a message is handled after the next
  *       message to the same actor instead of before it (never, if no other message comes).
- *   <li>{@code stall}: every message to {@code target} handled in [{@code from}, {@code until})
- *       waits until {@code until}, then arrives in order (an actor descheduled by the OS).
+ *   <li>{@code stall}: every message to {@code target} (of type {@code message}, if given)
+ *       handled in [{@code from}, {@code until}) waits until {@code until}, then they arrive in
+ *       order (an actor descheduled by the OS; the netpoller deaf to readiness: FdReady).
  *   <li>{@code clone-fails}: from {@code from} on, and once the process has {@code threads}
  *       threads, creating another thread fails with EAGAIN: the run ends with the runtime's
  *       {@code fatal: runtime: failed to create new OS thread (have N already; errno=11)}.
@@ -144,9 +145,9 @@ public record Fault(
       Target t = target(target);
       FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
       if (kind == Kind.STALL) {
-        FieldException.require(message == null, "message", "a stall holds every message to its target: leave message out");
         FieldException.require(until != Long.MAX_VALUE, "until", "a stall needs until: (when the actor runs again)");
-      } else if (message != null) {
+      }
+      if (message != null) {
         checkMessage(t, message);
       }
     }
