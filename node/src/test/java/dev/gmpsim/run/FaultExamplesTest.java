@@ -62,6 +62,17 @@ class FaultExamplesTest {
     }
     assertEquals(null, plain.faults(), "no faults declared: no faults in the summary");
     assertTrue(faulted.schedLatencyNs().max() > plain.schedLatencyNs().max(), "the tail grows");
+    // Sysmon prints schedtrace, as in proc.go: the stall is a gap in the trace, as long as it.
+    List<Long> at = traceTimes(DeterminismTest.runAlone(s).schedtrace());
+    assertTrue(at.stream().noneMatch(t -> t > 1000 && t < 1049), at.toString());
+    assertTrue(at.stream().anyMatch(t -> t >= 990 && t <= 1000), at.toString());
+    assertTrue(at.stream().anyMatch(t -> t >= 1049 && t <= 1060), at.toString());
+  }
+
+  /** The times (ms) of a schedtrace's SCHED lines. */
+  static List<Long> traceTimes(String trace) {
+    return trace.lines().filter(l -> l.startsWith("SCHED "))
+        .map(l -> Long.parseLong(l.substring(6, l.indexOf("ms:")))).toList();
   }
 
   @Test
@@ -112,6 +123,12 @@ class FaultExamplesTest {
     assertTrue(deaf.requestLatencyNs().p99() > 50_000_000L, deaf.requestLatencyNs().toString());
     assertTrue(plain.requestLatencyNs().max() < 5_000_000L, plain.requestLatencyNs().toString());
     assertEquals(plain.threads().peak(), deaf.threads().peak());
+    // Sysmon is not stalled: schedtrace goes on through the window, every 10ms.
+    List<Long> at = traceTimes(DeterminismTest.runAlone(s).schedtrace());
+    for (long t = 1000; t < 1100; t += 10) {
+      long from = t;
+      assertTrue(at.stream().anyMatch(x -> x >= from && x < from + 11), "a line in [" + t + "ms, +11ms): " + at);
+    }
   }
 
   @Test
