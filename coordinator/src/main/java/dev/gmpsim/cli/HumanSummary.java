@@ -35,6 +35,15 @@ final class HumanSummary {
     line(b, "goroutines", s.goroutines().created() + " created, peak " + s.goroutines().peak()
         + ", " + s.goroutines().fin() + " at the end");
     line(b, "invariants", s.invariants().checked() + " checks, " + s.invariants().violations() + " violations");
+    if (s.faults() != null) {
+      // One line per declared fault: how often it fired, and when first and last (of those listed).
+      for (RunSummary.FaultReport f : s.faults()) {
+        String when = f.firings().isEmpty() ? "" : f.fired() == 1
+            ? " at " + ms(f.firings().get(0).atNs())
+            : ", first at " + ms(f.firings().get(0).atNs());
+        line(b, "fault", f.fault() + ": fired " + f.fired() + (f.fired() == 1 ? " time" : " times") + when);
+      }
+    }
     if (!s.syscallTable().isEmpty()) {
       b.append(String.format(Locale.ROOT, "%n%-16s %12s %14s %10s%n", "syscall", "calls", "kernel time", "retaken"));
       for (Map.Entry<String, RunSummary.SyscallRow> e : s.syscallTable().entrySet()) {

@@ -44,6 +44,9 @@ public final class SummaryFields {
       if (name.equals("settings")) {
         continue; // the run's inputs, not a result: a sweep's columns already hold its parameters
       }
+      if (name.equals("faults")) {
+        continue; // a list of firings per declared fault, absent without faults: not a metric column
+      }
       JavaType pt = d.getPrimaryType();
       if (pt.isMapLikeType()) {
         maps.add(name);

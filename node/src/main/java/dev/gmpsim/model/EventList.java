@@ -26,6 +26,8 @@ final class EventList {
   /** System.nanoTime() after which the run ends as "timeout"; the only wall-clock read. */
   private long wallDeadline = Long.MAX_VALUE;
   private boolean over;
+  /** Messages handled in place ({@link #pollFor}), without a trip through a mailbox. */
+  private long inPlace;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -40,6 +42,16 @@ final class EventList {
 
   long events() {
     return events;
+  }
+
+  long handledInPlace() {
+    return inPlace;
+  }
+
+  /** Puts one message in the list (a fault's delayed or duplicated message): a new sequence number. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void add(ActorRef<?> to, Msg msg) {
+    add(List.of(new Clock.Out((ActorRef) to, msg)));
   }
 
   void wallTimeout(long ns) {
@@ -77,6 +89,7 @@ final class EventList {
     if (next == null || next.to() != self || next.msg().at() > endTime || stopping()) {
       return null;
     }
+    inPlace++;
     return take();
   }
 

@@ -88,14 +88,14 @@ public final class M extends SimActor<M.Command> {
     State s = template ? State.TEMPLATE : State.IDLE;
     MView view = run.mview(id);
     view.state = s.label;
-    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, id, s, view)));
+    return run.wrap("M", id, Behaviors.setup(ctx -> new M(ctx, run, id, s, view)));
   }
 
   /** m0, the main thread: already in schedule(), about to be handed the main goroutine. */
   static Behavior<Command> createM0(RunContext run) {
     MView view = run.mview(0);
     view.state = State.SCHEDULING.label;
-    return run.wrap("M", Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING, view)));
+    return run.wrap("M", 0, Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING, view)));
   }
 
   private M(ActorContext<Command> ctx, RunContext run, int id, State initial, MView view) {

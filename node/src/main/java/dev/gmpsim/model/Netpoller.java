@@ -61,7 +61,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   public record BlockingPoll(long at, ActorRef<M.Command> m, int mid, boolean wasSpinning)
       implements Command {}
 
-  private record FdReady(long at, G g) implements Command {}
+  /** The descriptor of {@code g} is readable: its data arrived at {@code readyAt} (at most {@code at}). */
+  private record FdReady(long at, G g, long readyAt) implements Command {}
 
   private record TimerFire(long at, G g) implements Command {}
 
@@ -121,7 +122,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     atomics.netpollInited = true;
     atomics.netpollWaiters++;
     p.g().place(G.Where.NETPOLL, run.stats);
-    send(getContext().getSelf(), new FdReady(p.readyAt(), p.g()));
+    // A descriptor already ready when the park is handled (it was late) is reported at once.
+    send(getContext().getSelf(), new FdReady(Math.max(p.readyAt(), now), p.g(), p.readyAt()));
     return this;
   }
 
@@ -129,7 +131,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     G g = r.g();
     g.fromFd = true;
     g.take(G.Where.NETPOLL, run.stats);
-    g.lastReady = now;
+    // A request counts from when its data arrived, even if readiness was reported late.
+    g.lastReady = Math.min(r.readyAt(), now);
     g.place(G.Where.NETPOLL_READY, run.stats);
     ready.addLast(g);
     atomics.netpollReady = ready.size();
@@ -150,7 +153,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       pTimers[a.p()].merge(a.when(), 1, Integer::sum);
       atomics.pTimerNext[a.p()] = pTimers[a.p()].firstKey();
     }
-    send(getContext().getSelf(), new TimerFire(a.when(), a.g()));
+    send(getContext().getSelf(), new TimerFire(Math.max(a.when(), now), a.g()));
     wakeNetPoller(a.when());
     return this;
   }

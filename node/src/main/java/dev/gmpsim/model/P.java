@@ -131,7 +131,7 @@ public final class P extends SimActor<P.Command> {
   private String syscallName = "";
 
   public static Behavior<Command> create(RunContext run, int id) {
-    return run.wrap("P", Behaviors.setup(ctx -> new P(ctx, run, id)));
+    return run.wrap("P", id, Behaviors.setup(ctx -> new P(ctx, run, id)));
   }
 
   private P(ActorContext<Command> ctx, RunContext run, int id) {

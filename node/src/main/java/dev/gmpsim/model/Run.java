@@ -53,8 +53,13 @@ public final class Run extends AbstractBehavior<Run.Command> {
     long sample = options.sampleNs() > 0 ? options.sampleNs()
         : options.schedtraceNs() > 0 ? options.schedtraceNs()
         : Math.max(1_000_000L, sc.duration() / 1000);
+    // Faults: installed only when the scenario declares some, so other runs stay as they were.
+    FaultLayer faults = sc.faults().isEmpty() ? null : new FaultLayer(sc, options.seed(), wrapper);
     this.run = new RunContext(sc, options.seed(), options.schedtraceNs(), options.scheddetail(),
-        sample, wrapper, dispatcher, options.goroutineLimit());
+        sample, faults == null ? wrapper : faults, dispatcher, options.goroutineLimit());
+    if (faults != null) {
+      faults.bind(run);
+    }
     start(ctx);
   }
 

@@ -87,14 +87,34 @@ public final class RunContext {
     return ms.get(id);
   }
 
+  /**
+   * False when faults are installed: then every message reaches its actor through the mailbox,
+   * and so through the interceptors around its behavior, instead of being handled in place
+   * ({@link SimActor}). Delivery order is the event list's either way.
+   */
+  boolean inPlace = true;
+
+  /** The run's fault injection, or null when the scenario declares no faults. */
+  FaultLayer faults;
+
   /** Wraps a model actor's behavior, e.g. in fault-injecting interceptors. */
   <T> Behavior<T> wrap(String kind, Behavior<T> behavior) {
-    return wrapper.wrap(kind, behavior);
+    return wrapper.wrap(kind, -1, behavior);
+  }
+
+  /** Wraps the behavior of actor {@code index} of a kind with many (P[2], M[5]). */
+  <T> Behavior<T> wrap(String kind, int index, Behavior<T> behavior) {
+    return wrapper.wrap(kind, index, behavior);
   }
 
   /** The hook through which fault injection wraps the model's actors; identity by default. */
   public interface ActorWrapper {
     <T> Behavior<T> wrap(String kind, Behavior<T> behavior);
+
+    /** {@code index}: the P or M number, -1 for the actors there is one of. */
+    default <T> Behavior<T> wrap(String kind, int index, Behavior<T> behavior) {
+      return wrap(kind, behavior);
+    }
 
     ActorWrapper NONE =
         new ActorWrapper() {

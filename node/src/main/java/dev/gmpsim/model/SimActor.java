@@ -56,7 +56,8 @@ public abstract class SimActor<C extends Msg> extends AbstractBehavior<C> {
         return next;
       }
       // The next message is ours again: handle it here, without a trip through the mailbox.
-      Msg mine = run.events.pollFor(getContext().getSelf());
+      // With faults installed, every message goes through the mailbox and the interceptors.
+      Msg mine = run.inPlace ? run.events.pollFor(getContext().getSelf()) : null;
       if (mine == null) {
         run.events.deliverNext();
         return this;

@@ -40,8 +40,15 @@ final class ModelHarness {
   ModelHarness(ActorTestKit kit, Scenario scenario, long endTime, long schedtraceEvery) {
     this.kit = kit;
     this.endTime = endTime;
+    // A scenario with faults gets them, as a run would: real actors made after this are wrapped.
+    FaultLayer faults = scenario.faults().isEmpty() ? null
+        : new FaultLayer(scenario, scenario.seed(), RunContext.ActorWrapper.NONE);
     this.run = new RunContext(scenario, scenario.seed(), schedtraceEvery, false, 1_000_000_000L,
-        RunContext.ActorWrapper.NONE, Props.empty(), dev.gmpsim.protocol.result.RunOptions.DEFAULT_MAX_GOROUTINES);
+        faults == null ? RunContext.ActorWrapper.NONE : faults, Props.empty(),
+        dev.gmpsim.protocol.result.RunOptions.DEFAULT_MAX_GOROUTINES);
+    if (faults != null) {
+      faults.bind(run);
+    }
     this.finished = kit.createTestProbe(Clock.Finished.class);
     for (int i = 0; i < scenario.runtime().gomaxprocs(); i++) {
       run.allp.add(null);

@@ -1,6 +1,7 @@
 package dev.gmpsim.protocol.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +35,20 @@ public record RunSummary(
     Scheduler scheduler,
     Map<String, SyscallRow> syscallTable,
     Invariants invariants,
-    Settings settings) {
+    Settings settings,
+    List<FaultReport> faults) {
+
+  /**
+   * One declared fault: what it is ({@code fault}: its name or description), how many times it
+   * fired, and its first {@link #MAX_FIRINGS} firings. Null in summaries of runs without faults.
+   */
+  public record FaultReport(String fault, String kind, long fired, List<Firing> firings) {}
+
+  /** A fault firing: virtual time, the actor, the message and what was done to it. */
+  public record Firing(long atNs, String actor, String message, String action) {}
+
+  /** Firings listed per fault. */
+  public static final int MAX_FIRINGS = 100;
 
   /**
    * The stretch of virtual time the counters, peaks and latencies cover: from the end of the

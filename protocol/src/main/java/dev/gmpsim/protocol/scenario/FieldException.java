@@ -26,13 +26,13 @@ public final class FieldException extends IllegalArgumentException {
   /** The enum constant a file names in lower case, or an error listing the valid ones. */
   public static <E extends Enum<E>> E choice(Class<E> type, String what, String text) {
     for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(text.trim())) {
+      if (e.name().replace('_', '-').equalsIgnoreCase(text.trim().replace('_', '-'))) {
         return e;
       }
     }
     java.util.List<Object> names = new java.util.ArrayList<>();
     for (E e : type.getEnumConstants()) {
-      names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+      names.add(e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
     String hint = ScenarioLoader.nearest(text, names);
     throw new FieldException("", "'" + text + "' is not a " + what + (hint == null ? "" : " (did you mean '" + hint + "'?)")

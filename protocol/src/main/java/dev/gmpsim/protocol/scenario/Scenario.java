@@ -21,7 +21,8 @@ public record Scenario(
     @JsonDeserialize(using = NanosDeserializer.class) Long schedtrace,
     Map<String, Integer> semaphores,
     Map<String, List<Step>> steps,
-    List<Group> workload) {
+    List<Group> workload,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults) {
 
   public Scenario {
     name = name == null ? "scenario" : name;
@@ -49,7 +50,9 @@ public record Scenario(
     FieldException.require(
         workload != null && !workload.isEmpty(), "workload", "a scenario needs a workload");
     workload = List.copyOf(workload);
+    faults = faults == null ? List.of() : List.copyOf(faults);
   }
+
 
   /** The longest run: the latency histograms hold values up to an hour. */
   public static final long MAX_DURATION = 3600 * Nanos.S;
@@ -95,6 +98,14 @@ public record Scenario(
     for (int i = 0; i < workload.size(); i++) {
       check(workload.get(i).steps(), "workload[" + i + "].steps", out, new java.util.ArrayDeque<>());
     }
+    int procs = runtime.gomaxprocs();
+    for (int i = 0; i < faults.size(); i++) {
+      Fault.Target t = faults.get(i).parsedTarget();
+      if (t != null && t.actor().equals("P") && t.index() >= procs) {
+        out.add(new Problem("faults[" + i + "].target",
+            "P[" + t.index() + "] does not exist with gomaxprocs " + procs + " (P[0] to P[" + (procs - 1) + "], or P[*])"));
+      }
+    }
     return out;
   }
 
@@ -129,7 +140,7 @@ public record Scenario(
     st.putAll(steps);
     Map<String, Integer> se = new TreeMap<>(moreSemaphores);
     se.putAll(semaphores);
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, st, workload);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, st, workload, faults);
   }
 
   /** True when any group uses a step that needs cgo (the binary is then cgo-linked). */
@@ -152,15 +163,19 @@ public record Scenario(
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, steps, workload);
+    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, steps, workload, faults);
+  }
+
+  public Scenario withFaults(List<Fault> list) {
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, steps, workload, list);
   }
 
   public Scenario withRuntime(RuntimeSpec rt) {
-    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, steps, workload);
+    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, steps, workload, faults);
   }
 
   public Scenario withDuration(long ns) {
-    return new Scenario(name, description, include, runtime, ns, Math.min(warmup, ns - 1), seed, schedtrace, semaphores, steps, workload);
+    return new Scenario(name, description, include, runtime, ns, Math.min(warmup, ns - 1), seed, schedtrace, semaphores, steps, workload, faults);
   }
 
 }

@@ -173,7 +173,7 @@ final class YamlShapes {
   static String choices(Class<?> enumType) {
     List<String> names = new ArrayList<>();
     for (Object o : enumType.getEnumConstants()) {
-      names.add(((Enum<?>) o).name().toLowerCase(Locale.ROOT));
+      names.add(((Enum<?>) o).name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     return String.join(", ", names);
   }

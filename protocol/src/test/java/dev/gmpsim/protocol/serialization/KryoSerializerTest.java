@@ -24,6 +24,7 @@ import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.result.RunSummary;
 import dev.gmpsim.protocol.scenario.CostTable;
 import dev.gmpsim.protocol.scenario.Dist;
+import dev.gmpsim.protocol.scenario.Fault;
 import dev.gmpsim.protocol.scenario.Group;
 import dev.gmpsim.protocol.scenario.RuntimeSpec;
 import dev.gmpsim.protocol.scenario.Scenario;
@@ -167,7 +168,9 @@ class KryoSerializerTest {
     steps.put("sub", new ArrayList<>(List.of(new Step.Compute(Dist.parse("5us")))));
     steps.put("other", Arrays.asList(new Step.NetWrite()));
     return new Scenario("everything", "all of it", new ArrayList<>(List.of("lib.yaml")), rt, 3_000_000_000L,
-        1_000_000L, 9L, 100_000_000L, Map.of("db", 4), steps, groups);
+        1_000_000L, 9L, 100_000_000L, Map.of("db", 4), steps, groups,
+        List.of(new Fault("late", Fault.Kind.DELAY, "P[*]", "Retake", 1_000L, 2_000L, 0.5, null, Dist.parse("exp(1ms)"), null, null),
+            new Fault(null, Fault.Kind.CLONE_FAILS, null, null, null, null, null, null, null, 500, null)));
   }
 
   @Test
@@ -197,7 +200,10 @@ class KryoSerializerTest {
         new RunSummary.Scheduler(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13), table,
         new RunSummary.Invariants(1_000_000, 0),
         new RunSummary.Settings(42, 5_000_000_000L, 500_000_000L, 0, false, 5_000_000L, 0,
-            2_000_000, 10_000_000, "1.22", 4, true, true, "go", 10_000, "keep", 64, 10_000));
+            2_000_000, 10_000_000, "1.22", 4, true, true, "go", 10_000, "keep", 64, 10_000),
+        List.of(new RunSummary.FaultReport("late", "delay", 2,
+            List.of(new RunSummary.Firing(1_000, "P[1]", "Retake", "delay 1ms"),
+                new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))));
   }
 
   @Test

@@ -1,0 +1,282 @@
+package dev.gmpsim.model;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.BehaviorInterceptor;
+import akka.actor.typed.TypedActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import dev.gmpsim.protocol.result.RunSummary;
+import dev.gmpsim.protocol.scenario.Fault;
+import dev.gmpsim.protocol.scenario.Nanos;
+import dev.gmpsim.protocol.scenario.Scenario;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scenario's {@code faults:}, applied around the model's actors: an {@link
+ * RunContext.ActorWrapper} that puts a new {@link Interceptor} (Akka's {@code
+ * Behaviors.intercept}) around each actor a message fault or stall targets, and fails thread
+ * creation (an M actor being made is a clone) for {@code clone-fails}. The model's handlers know
+ * nothing of it.
+ *
+ * <p>Installed only when a scenario declares faults; it then turns off {@link SimActor}'s
+ * in-place delivery ({@link RunContext#inPlace}), so every message to a wrapped actor passes its
+ * interceptor, whichever actor sent it. A delayed or stalled message goes back in the event list
+ * at its new virtual time; a dropped one is gone; a duplicate is a copy with its own sequence
+ * number. A message a fault has put back is not faulted again. All choices come from a random
+ * source split from the run's seed, apart from the one the model draws from.
+ */
+final class FaultLayer implements RunContext.ActorWrapper {
+  private final RunContext.ActorWrapper inner;
+  private final List<State> faults = new ArrayList<>();
+  private final SplittableRandom rng;
+  private RunContext run;
+
+  /** One declared fault and what it has done. */
+  static final class State {
+    final Fault spec;
+    final Fault.Target target;
+    long matched;
+    long fired;
+    final List<RunSummary.Firing> firings = new ArrayList<>();
+
+    State(Fault spec) {
+      this.spec = spec;
+      this.target = spec.parsedTarget();
+    }
+
+    boolean inWindow(long at) {
+      return at >= spec.from() && at < spec.until();
+    }
+
+    void record(long at, String actor, String message, String action) {
+      fired++;
+      if (firings.size() < RunSummary.MAX_FIRINGS) {
+        firings.add(new RunSummary.Firing(at, actor, message, action));
+      }
+    }
+  }
+
+  FaultLayer(Scenario scenario, long seed, RunContext.ActorWrapper inner) {
+    this.inner = inner;
+    this.rng = new SplittableRandom(seed).split();
+    for (Fault f : scenario.faults()) {
+      faults.add(new State(f));
+    }
+  }
+
+  /** Ties the layer to its run (before any actor is made): in-place delivery off. */
+  void bind(RunContext run) {
+    this.run = run;
+    run.faults = this;
+    run.inPlace = false;
+  }
+
+  /** The run's faults as summary.json reports them, in declared order. */
+  List<RunSummary.FaultReport> report() {
+    List<RunSummary.FaultReport> out = new ArrayList<>();
+    for (State s : faults) {
+      out.add(new RunSummary.FaultReport(s.spec.label(), s.spec.kind().yaml(), s.fired, List.copyOf(s.firings)));
+    }
+    return out;
+  }
+
+  @Override
+  public <T> Behavior<T> wrap(String kind, Behavior<T> behavior) {
+    return wrap(kind, -1, behavior);
+  }
+
+  @Override
+  public <T> Behavior<T> wrap(String kind, int index, Behavior<T> behavior) {
+    Behavior<T> b = inner.wrap(kind, index, behavior);
+    String actor = actorKind(kind);
+    String name = actor.length() == 1 ? actor + "[" + index + "]" : actor;
+    if (actor.equals("M") && index > 0) {
+      cloneCheck(name);
+    }
+    List<State> mine = new ArrayList<>();
+    for (State s : faults) {
+      if (s.target != null && s.target.matches(actor, index)) {
+        mine.add(s);
+      }
+    }
+    if (mine.isEmpty()) {
+      return b;
+    }
+    return intercept(name, actor.equals("M") ? index : -1, mine, b);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private <T> Behavior<T> intercept(String name, int mid, List<State> mine, Behavior<T> b) {
+    return (Behavior<T>) Behaviors.intercept(() -> new Interceptor(name, mid, mine), (Behavior) b);
+  }
+
+  private static String actorKind(String kind) {
+    return switch (kind) {
+      case "P", "M" -> kind;
+      default -> kind.toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  /**
+   * newm is making M {@code name}: its clone fails if a clone-fails fault holds now. The run ends
+   * at once with the runtime's message; mcount already counts the new M, as it does in newosproc.
+   */
+  private void cloneCheck(String name) {
+    if (run == null || run.events == null) {
+      return;
+    }
+    long now = run.events.now();
+    long have = run.atomics.mcount;
+    for (State s : faults) {
+      Fault f = s.spec;
+      if (f.kind() == Fault.Kind.CLONE_FAILS && now >= f.from() && (f.threads() == null || have > f.threads())) {
+        s.record(now, name, "clone", "EAGAIN");
+        run.events.halt("fatal: runtime: failed to create new OS thread (have " + have + " already; errno=11)");
+        return;
+      }
+    }
+  }
+
+  /** One actor's message faults and stalls: a new instance per actor. */
+  final class Interceptor extends BehaviorInterceptor<Msg, Msg> {
+    private final String actor;
+    /** The M's number (for M[locked]: whether a goroutine is locked to it now), else -1. */
+    private final int mid;
+    private final List<State> mine;
+    /** A message a reorder fault holds until the next message to this actor has been taken. */
+    private Msg held;
+    /** Messages a fault has put back in the list: they pass untouched. */
+    private final Set<Msg> putBack = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    Interceptor(String actor, int mid, List<State> mine) {
+      super(Msg.class);
+      this.actor = actor;
+      this.mid = mid;
+      this.mine = mine;
+    }
+
+    private boolean targets(State s) {
+      return s.target == null || s.target.index() != Fault.LOCKED || (mid >= 0 && run.mview(mid).lockedg >= 0);
+    }
+
+    @Override
+    public Behavior<Msg> aroundReceive(TypedActorContext<Msg> ctx, Msg msg, ReceiveTarget<Msg> target) {
+      if (held != null) {
+        // Reorder: the held message goes back in right behind this one, at this one's time.
+        Msg late = withAt(held, msg.at());
+        held = null;
+        putBack.add(late);
+        run.events.add(ctx.asJava().getSelf(), late);
+      }
+      if (putBack.remove(msg)) {
+        return target.apply(ctx, msg);
+      }
+      long at = msg.at();
+      String type = msg.getClass().getSimpleName();
+      for (State s : mine) {
+        Fault f = s.spec;
+        if (!s.inWindow(at) || (f.message() != null && !f.message().equals(type)) || !targets(s)) {
+          continue;
+        }
+        if (f.kind() == Fault.Kind.STALL) {
+          s.record(at, actor, type, "stall until " + Nanos.format(f.until()));
+          putBack(ctx, withAt(msg, f.until()));
+          return Behaviors.same();
+        }
+        if (f.times() != null && s.fired >= f.times()) {
+          continue;
+        }
+        s.matched++;
+        boolean fires = f.every() != null ? s.matched % f.every() == 0
+            : f.probability() == null || rng.nextDouble() < f.probability();
+        if (!fires) {
+          continue;
+        }
+        switch (f.kind()) {
+          case DROP -> {
+            s.record(at, actor, type, "drop");
+            run.events.deliverNext();
+            return Behaviors.same();
+          }
+          case DELAY -> {
+            long d = f.by().sample(rng);
+            s.record(at, actor, type, "delay " + Nanos.format(d));
+            putBack(ctx, withAt(msg, at + d));
+            return Behaviors.same();
+          }
+          case DUPLICATE -> {
+            s.record(at, actor, type, "duplicate");
+            Msg copy = withAt(msg, at);
+            putBack.add(copy);
+            run.events.add(ctx.asJava().getSelf(), copy);
+            return target.apply(ctx, msg);
+          }
+          case REORDER -> {
+            s.record(at, actor, type, "reorder");
+            held = msg;
+            run.events.deliverNext();
+            return Behaviors.same();
+          }
+          default -> throw new IllegalStateException("not a message fault: " + f.kind());
+        }
+      }
+      return target.apply(ctx, msg);
+    }
+
+    private void putBack(TypedActorContext<Msg> ctx, Msg copy) {
+      putBack.add(copy);
+      run.events.add(ctx.asJava().getSelf(), copy);
+      run.events.deliverNext();
+    }
+  }
+
+  private static final Map<Class<?>, Copier> COPIERS = new ConcurrentHashMap<>();
+
+  /** A model message record's canonical constructor and components, to copy it with another at. */
+  private record Copier(Constructor<?> ctor, RecordComponent[] parts, int atIndex) {}
+
+  /** A copy of message record {@code msg} handled at {@code at}. */
+  static Msg withAt(Msg msg, long at) {
+    Copier c = COPIERS.computeIfAbsent(msg.getClass(), FaultLayer::copier);
+    try {
+      Object[] args = new Object[c.parts.length];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = i == c.atIndex ? at : c.parts[i].getAccessor().invoke(msg);
+      }
+      return (Msg) c.ctor.newInstance(args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot copy " + msg, e);
+    }
+  }
+
+  private static Copier copier(Class<?> type) {
+    if (!type.isRecord()) {
+      throw new IllegalStateException(type + " is not a record");
+    }
+    RecordComponent[] parts = type.getRecordComponents();
+    Class<?>[] types = new Class<?>[parts.length];
+    int atIndex = -1;
+    for (int i = 0; i < parts.length; i++) {
+      types[i] = parts[i].getType();
+      parts[i].getAccessor().setAccessible(true);
+      if (parts[i].getName().equals("at")) {
+        atIndex = i;
+      }
+    }
+    try {
+      Constructor<?> ctor = type.getDeclaredConstructor(types);
+      ctor.setAccessible(true);
+      return new Copier(ctor, parts, atIndex);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

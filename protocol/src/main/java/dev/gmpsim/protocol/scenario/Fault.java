@@ -1,0 +1,230 @@
+package dev.gmpsim.protocol.scenario;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fault injected into a run (a {@code faults:} entry; docs/faults.md).
+ *
+ * <ul>
+ *   <li>{@code delay}, {@code drop}, {@code duplicate}, {@code reorder}: a message of type {@code message} to
+ *       {@code target}, handled in [{@code from}, {@code until}), with {@code probability} or
+ *       {@code every} Nth one, is handled {@code by} later, lost, or handled twice; at most
+ *       {@code times} times if given. {@code reorder}: such a message is handled after the next
+ *       message to the same actor instead of before it (never, if no other message comes).
+ *   <li>{@code stall}: every message to {@code target} (of type {@code message}, if given)
+ *       handled in [{@code from}, {@code until}) waits until {@code until}, then they arrive in
+ *       order (an actor descheduled by the OS; the netpoller deaf to readiness: FdReady).
+ *   <li>{@code clone-fails}: from {@code from} on, and once the process has {@code threads}
+ *       threads, creating another thread fails with EAGAIN: the run ends with the runtime's
+ *       {@code fatal: runtime: failed to create new OS thread (have N already; errno=11)}.
+ * </ul>
+ */
+public record Fault(
+    String name,
+    Kind kind,
+    String target,
+    String message,
+    @JsonDeserialize(using = NanosDeserializer.class) Long from,
+    @JsonDeserialize(using = NanosDeserializer.class) Long until,
+    Double probability,
+    Integer every,
+    Dist by,
+    Integer threads,
+    Integer times) {
+
+  public enum Kind {
+    DELAY,
+    DROP,
+    DUPLICATE,
+    REORDER,
+    STALL,
+    CLONE_FAILS;
+
+    @JsonCreator
+    public static Kind of(String s) {
+      return FieldException.choice(Kind.class, "fault kind", s);
+    }
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** A fault on messages (matched by target and message type). */
+    public boolean onMessages() {
+      return this == DELAY || this == DROP || this == DUPLICATE || this == REORDER;
+    }
+  }
+
+  /**
+   * The messages each actor handles, by simple class name (the model's message records); a
+   * node test checks this table against the model's classes.
+   */
+  public static final Map<String, List<String>> MESSAGES = messages();
+
+  private static Map<String, List<String>> messages() {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put("P", List.of("Acquire", "Schedule", "RunqPut", "EnterSyscall", "ExitSyscall", "Retake",
+        "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop"));
+    m.put("M", List.of("Start", "Execute", "Resume", "StepDone", "Preempt", "Stopped", "LockedWait",
+        "Exit"));
+    m.put("sched", List.of("Handoff", "WakeP", "ResetSpinning", "StartTemplateThread",
+        "GlobrunqPut", "GlobrunqGet", "Inject", "Polled", "ReleaseP", "Stopm", "ExitSyscallSlow",
+        "NetpollReturned", "Ready", "MExit", "SysmonNetpoll"));
+    m.put("sysmon", List.of("Wake", "RetakeResult", "Tick"));
+    m.put("netpoller", List.of("Park", "AddTimer", "Poll", "PollForSysmon", "RunTimers",
+        "WakeNetPoller", "BlockingPoll", "FdReady", "TimerFire", "PollTimeout", "PollReturn"));
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static final Pattern INDEXED = Pattern.compile("(P|M)\\[(\\*|\\d{1,9})\\]");
+
+  /** {@link Target#index()} of {@code M[locked]}: whichever M has a goroutine locked to it. */
+  public static final int LOCKED = -2;
+
+  /**
+   * A parsed target: the actor kind ("P", "M", "sched", "sysmon", "netpoller"), its index, -1
+   * for all of the kind, or {@link #LOCKED} for {@code M[locked]}.
+   */
+  public record Target(String actor, int index) {
+    @Override
+    public String toString() {
+      return actor.length() > 1 ? actor
+          : actor + "[" + (index == LOCKED ? "locked" : index < 0 ? "*" : String.valueOf(index)) + "]";
+    }
+
+    /** True if this target may name the actor {@code actor} with index {@code i} (M[locked]: any M). */
+    public boolean matches(String kind, int i) {
+      return actor.equals(kind) && (index < 0 || index == i);
+    }
+  }
+
+  /** Parses {@code sysmon}, {@code sched}, {@code netpoller}, {@code P[2]}, {@code P[*]}, {@code M[*]}. */
+  public static Target target(String text) {
+    String t = text.trim();
+    if (t.equals("sysmon") || t.equals("sched") || t.equals("netpoller")) {
+      return new Target(t, -1);
+    }
+    if (t.equals("M[locked]")) {
+      return new Target("M", LOCKED);
+    }
+    Matcher m = INDEXED.matcher(t);
+    if (m.matches()) {
+      return new Target(m.group(1), m.group(2).equals("*") ? -1 : Integer.parseInt(m.group(2)));
+    }
+    List<Object> names = List.of("sysmon", "sched", "netpoller", "P[*]", "M[*]", "P[0]", "M[0]", "M[locked]");
+    String hint = ScenarioLoader.nearest(t, names);
+    throw new FieldException("target", "'" + text + "' is not an actor"
+        + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+        + "; one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*], M[locked]");
+  }
+
+  public Fault {
+    FieldException.require(kind != null, "kind", "a fault needs a kind: one of %s", YamlShapes.choices(Kind.class));
+    from = from == null ? 0L : from;
+    until = until == null ? Long.MAX_VALUE : until;
+    FieldException.require(
+        until > from, "until", "the window ends (until: %s) before it starts (from: %s)",
+        Nanos.format(until), Nanos.format(from));
+    if (kind == Kind.CLONE_FAILS) {
+      FieldException.require(target == null, "target", "clone-fails is about the process, not an actor: leave target out");
+      FieldException.require(message == null, "message", "clone-fails takes no message");
+      FieldException.require(until == Long.MAX_VALUE, "until", "clone-fails lasts to the end of the run (the first failure ends it)");
+      FieldException.require(threads == null || threads >= 1, "threads", "threads must be at least 1, got %d", threads);
+    } else {
+      FieldException.require(target != null, "target", "a %s fault needs a target: sysmon, sched, netpoller, P[n], P[*], M[n], M[*] or M[locked]", kind.yaml());
+      Target t = target(target);
+      FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
+      if (kind == Kind.STALL) {
+        FieldException.require(until != Long.MAX_VALUE, "until", "a stall needs until: (when the actor runs again)");
+      }
+      if (message != null) {
+        checkMessage(t, message);
+      }
+    }
+    FieldException.require(
+        probability == null || (probability >= 0 && probability <= 1), "probability",
+        "probability must be between 0 and 1, got %s", probability);
+    FieldException.require(every == null || every >= 1, "every", "every must be at least 1, got %d", every);
+    FieldException.require(times == null || times >= 1, "times", "times must be at least 1, got %d", times);
+    FieldException.require(times == null || kind.onMessages(), "times", "times is for delay, drop, duplicate and reorder faults");
+    FieldException.require(probability == null || every == null, "every", "give probability or every, not both");
+    FieldException.require(
+        kind.onMessages() || (probability == null && every == null), kind == Kind.STALL || probability != null ? "probability" : "every",
+        "probability and every are for delay, drop, duplicate and reorder faults");
+    if (kind == Kind.DELAY) {
+      FieldException.require(by != null, "by", "a delay fault needs by: (a duration or distribution, e.g. 2ms or exp(1ms))");
+    } else {
+      FieldException.require(by == null, "by", "by is for delay faults");
+    }
+  }
+
+  private static void checkMessage(Target t, String message) {
+    String kind = t.actor();
+    List<String> known = MESSAGES.get(kind);
+    if (known.contains(message)) {
+      return;
+    }
+    List<String> others = new ArrayList<>();
+    MESSAGES.forEach((k, v) -> {
+      if (v.contains(message)) {
+        others.add(k);
+      }
+    });
+    String hint = ScenarioLoader.nearest(message, new ArrayList<>(known));
+    String who = kind.length() > 1 ? kind : kind + "s";
+    throw new FieldException("message", "'" + message + "' is not a message " + who + " handle"
+        + (kind.length() > 1 ? "s" : "")
+        + (!others.isEmpty() ? " (" + String.join(", ", others) + " handle" + (others.size() == 1 && others.get(0).length() > 1 ? "s" : "") + " it)" : "")
+        + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+        + "; one of: " + String.join(", ", known));
+  }
+
+  /** This fault's target, parsed; null for clone-fails. */
+  public Target parsedTarget() {
+    return target == null ? null : target(target);
+  }
+
+  /** How the run reports it: its name, or what it does. */
+  public String label() {
+    if (name != null) {
+      return name;
+    }
+    StringBuilder b = new StringBuilder(kind.yaml());
+    if (target != null) {
+      b.append(' ').append(target);
+    }
+    if (message != null) {
+      b.append(' ').append(message);
+    }
+    if (by != null) {
+      b.append(" by ").append(by);
+    }
+    if (threads != null) {
+      b.append(" at ").append(threads).append(" threads");
+    }
+    if (from > 0 || until != Long.MAX_VALUE) {
+      b.append(" in [").append(Nanos.format(from)).append(", ")
+          .append(until == Long.MAX_VALUE ? "end" : Nanos.format(until)).append(')');
+    }
+    if (probability != null) {
+      b.append(" p=").append(probability);
+    }
+    if (every != null) {
+      b.append(" every ").append(every);
+    }
+    if (times != null) {
+      b.append(" at most ").append(times).append(times == 1 ? " time" : " times");
+    }
+    return b.toString();
+  }
+}

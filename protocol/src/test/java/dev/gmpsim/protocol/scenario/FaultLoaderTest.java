@@ -1,0 +1,97 @@
+package dev.gmpsim.protocol.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The faults: list of a scenario: what it reads, and the one line a mistake in it gives. */
+class FaultLoaderTest {
+  static final String BLOCK = "runtime: {gomaxprocs: 4}\nworkload:\n  - kind: goroutines\n    steps: [block]\n";
+
+  @Test
+  void everyKindReads() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", BLOCK + """
+        faults:
+          - kind: stall
+            target: sysmon
+            from: 100ms
+            until: 150ms
+          - {kind: drop, target: sched, message: Handoff, every: 3}
+          - {kind: delay, target: "P[*]", message: Retake, by: "exp(1ms)", probability: 0.5, from: 1s}
+          - {kind: duplicate, target: "M[*]", message: Start, until: 2s}
+          - {kind: clone-fails, threads: 500, name: ulimit}
+        """);
+    assertEquals(5, s.faults().size());
+    Fault stall = s.faults().get(0);
+    assertEquals(Fault.Kind.STALL, stall.kind());
+    assertEquals(100_000_000L, stall.from());
+    assertEquals(150_000_000L, stall.until());
+    assertEquals(new Fault.Target("sysmon", -1), stall.parsedTarget());
+    assertEquals("stall sysmon in [100ms, 150ms)", stall.label());
+    assertEquals(3, s.faults().get(1).every());
+    assertEquals(0L, s.faults().get(1).from());
+    assertEquals(Long.MAX_VALUE, s.faults().get(1).until());
+    assertEquals(Dist.parse("exp(1ms)"), s.faults().get(2).by());
+    assertEquals(new Fault.Target("P", -1), s.faults().get(2).parsedTarget());
+    assertEquals("delay P[*] Retake by exp(1ms) in [1s, end) p=0.5", s.faults().get(2).label());
+    assertEquals(new Fault.Target("M", -1), s.faults().get(3).parsedTarget());
+    assertEquals(500, s.faults().get(4).threads());
+    assertEquals("ulimit", s.faults().get(4).label());
+    assertEquals(new Fault.Target("M", Fault.LOCKED),
+        ScenarioLoader.parse("t.yaml", BLOCK + "faults: [{kind: reorder, target: 'M[locked]', message: Resume}]\n")
+            .faults().get(0).parsedTarget());
+    assertEquals("reorder M[locked] Resume", ScenarioLoader.parse("t.yaml",
+        BLOCK + "faults: [{kind: reorder, target: 'M[locked]', message: Resume}]\n").faults().get(0).label());
+    assertEquals(new Fault.Target("P", 3),
+        ScenarioLoader.parse("t.yaml", BLOCK + "faults: [{kind: drop, target: 'P[3]', message: Retake}]\n")
+            .faults().get(0).parsedTarget());
+  }
+
+  @Test
+  void noFaultsIsAnEmptyList() throws Exception {
+    assertEquals(0, ScenarioLoader.parse("t.yaml", BLOCK).faults().size());
+  }
+
+  static Stream<Arguments> badFaults() {
+    return Stream.of(
+        Arguments.of("faults:\n  - {kind: drop, target: sysmom, message: Tick}\n",
+            "t.yaml:6:18: faults[0].target: 'sysmom' is not an actor (did you mean 'sysmon'?); one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*], M[locked]"),
+        Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Retak}\n",
+            "t.yaml:6:34: faults[0].message: 'Retak' is not a message Ps handle (did you mean 'Retake'?); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop"),
+        Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Handoff}\n",
+            "t.yaml:6:34: faults[0].message: 'Handoff' is not a message Ps handle (sched handles it); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop"),
+        Arguments.of("faults:\n  - {kind: delays, target: sched}\n",
+            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, reorder, stall, clone-fails"),
+        Arguments.of("faults:\n  - {kind: stall, target: sysmon, from: 150ms, until: 100ms}\n",
+            "t.yaml:6:48: faults[0].until: the window ends (until: 100ms) before it starts (from: 150ms)"),
+        Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, probability: 1.5}\n",
+            "t.yaml:6:51: faults[0].probability: probability must be between 0 and 1, got 1.5"),
+        Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, probability: -0.1}\n",
+            "t.yaml:6:51: faults[0].probability: probability must be between 0 and 1, got -0.1"),
+        Arguments.of("faults:\n  - {kind: drop, target: 'P[4]', message: Retake}\n",
+            "t.yaml:6:18: faults[0].target: P[4] does not exist with gomaxprocs 4 (P[0] to P[3], or P[*])"),
+        Arguments.of("faults:\n  - {kind: delay, target: sched, message: Handoff}\n",
+            "t.yaml:6:5: faults[0].by: a delay fault needs by: (a duration or distribution, e.g. 2ms or exp(1ms))"),
+        Arguments.of("faults:\n  - {kind: stall, target: sysmon, from: 1ms}\n",
+            "t.yaml:6:5: faults[0].until: a stall needs until: (when the actor runs again)"),
+        Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, every: 0}\n",
+            "t.yaml:6:51: faults[0].every: every must be at least 1, got 0"),
+        Arguments.of("faults:\n  - {kind: clone-fails, target: sched}\n",
+            "t.yaml:6:25: faults[0].target: clone-fails is about the process, not an actor: leave target out"),
+        Arguments.of("faults:\n  - {kind: drop, target: sched, mesage: Handoff}\n",
+            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: by, every, from, kind, message, name, probability, target, threads, times, until"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badFaults")
+  void aBadFaultIsOneLineWithFileLineColumnAndKey(String faults, String message) {
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", BLOCK + faults));
+    assertEquals(message, e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+}
