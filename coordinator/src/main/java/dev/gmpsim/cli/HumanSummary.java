@@ -19,6 +19,9 @@ final class HumanSummary {
       line(b, "window", ms(w.fromNs()) + " to " + ms(w.toNs()) + ": every figure below is after the "
           + shortDuration(w.fromNs()) + " warm-up");
       line(b, "", "(when it ended: " + w.threadsAtStart() + " threads, " + w.goroutinesAtStart() + " goroutines)");
+    } else if (w != null && s.settings() != null && s.settings().warmupNs() > 0) {
+      line(b, "window", "the run ended before its " + shortDuration(s.settings().warmupNs())
+          + " warm-up: every figure below covers the whole run");
     }
     line(b, "threads", "peak " + s.threads().peak() + ", final " + s.threads().fin()
         + ", mean " + String.format(Locale.ROOT, "%.1f", s.threads().mean()));

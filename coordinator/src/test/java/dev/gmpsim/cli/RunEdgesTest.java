@@ -133,6 +133,16 @@ class RunEdgesTest {
         "the peak is of the window: at most what was alive at its start plus what it created");
   }
 
+  @Test
+  void aRunThatEndsBeforeItsWarmupSaysItsFiguresCoverTheWholeRun() throws IOException {
+    CliTest.Result r = run("run", example("workload-c-cgo.yaml"), "--duration", "200ms");
+    assertTrue(r.out().contains("window           the run ended before its 500ms warm-up: every figure below covers the whole run"), r.out());
+    JsonNode s = JSON.readTree(run("run", example("workload-c-cgo.yaml"), "--duration", "200ms", "--json").out());
+    assertEquals(0, s.at("/window/fromNs").asLong());
+    assertEquals(200_000_000L, s.at("/window/toNs").asLong());
+    assertTrue(s.at("/ms/created").asLong() > 0, "the Ms made since the start are counted");
+  }
+
   private static long exited(JsonNode s, long atStart) {
     return atStart + s.at("/goroutines/created").asLong() - s.at("/goroutines/final").asLong();
   }

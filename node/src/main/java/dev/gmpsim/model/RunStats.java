@@ -58,6 +58,11 @@ public final class RunStats {
             + "ms_in_syscall,gs_netpoll,goroutines\n");
   }
 
+  /** True once the warm-up has ended and the figures were reset: they cover only what followed. */
+  boolean windowed() {
+    return atWarmup != null;
+  }
+
   long sampleEvery() {
     return sampleEvery;
   }

@@ -30,7 +30,7 @@ final class Summaries {
             outcome,
             run.scenario.seed(),
             end,
-            new RunSummary.Window(Math.min(run.scenario.warmup(), end), end, s.threadsAtWarmup, s.gsAtWarmup),
+            new RunSummary.Window(s.windowed() ? run.scenario.warmup() : 0, end, s.threadsAtWarmup, s.gsAtWarmup),
             fin.events(),
             new RunSummary.Threads(s.threadsPeak(), a.mcount, round(s.threadsMean(end))),
             new RunSummary.Ms(
