@@ -10,10 +10,7 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesBootstrapTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] PODS = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
-  private final List<Process> processes = new ArrayList<>();
+  private final NodeProcesses processes = new NodeProcesses();
   private HttpsServer api;
 
   @AfterEach
   void stop() {
-    processes.forEach(Process::destroyForcibly);
+    processes.close();
     if (api != null) {
       api.stop(0);
     }
@@ -78,7 +75,7 @@ class KubernetesBootstrapTest {
     int up = 0;
     while (System.nanoTime() < deadline && up < 3) {
       Thread.sleep(1000);
-      up = upMembers(http);
+      up = NodeProcesses.upMembers(http, 8558);
     }
     assertEquals(3, up, "one cluster of three: " + logs(tmp));
     assertTrue(requests.stream().anyMatch(r ->
@@ -125,20 +122,6 @@ class KubernetesBootstrapTest {
     return b.append("]}").toString();
   }
 
-  private static int upMembers(HttpClient http) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8558/cluster/members"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      int n = 0;
-      for (JsonNode m : JSON.readTree(r.body()).path("members")) {
-        n += "Up".equals(m.path("status").asText()) ? 1 : 0;
-      }
-      return n;
-    } catch (Exception e) {
-      return 0;
-    }
-  }
-
   /** A key pair for 127.0.0.1 made with keytool; its certificate is the CA file the pods trust. */
   private static SSLContext certificate(Path sa) throws Exception {
     Path ks = sa.resolveSibling("api.p12");
@@ -166,21 +149,13 @@ class KubernetesBootstrapTest {
   }
 
   private Process start(Path log, Path sa, int apiPort, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m",
-        "-Dakka.discovery.kubernetes-api.api-ca-path=" + sa.resolve("ca.crt"),
-        "-Dakka.discovery.kubernetes-api.api-token-path=" + sa.resolve("token"),
-        "-Dakka.discovery.kubernetes-api.pod-namespace-path=" + sa.resolve("namespace"),
-        "-cp", System.getProperty("java.class.path"), "dev.gmpsim.cli.Main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
-    pb.environment().put("KUBERNETES_SERVICE_PORT", Integer.toString(apiPort));
-    pb.environment().put("REQUIRED_CONTACT_POINT_NR", "3");
-    pb.environment().put("GMPSIM_DOWN_AFTER", "5s");
-    Process p = pb.start();
-    processes.add(p);
-    return p;
+    return processes.start(log, List.of("-Xmx384m",
+            "-Dakka.discovery.kubernetes-api.api-ca-path=" + sa.resolve("ca.crt"),
+            "-Dakka.discovery.kubernetes-api.api-token-path=" + sa.resolve("token"),
+            "-Dakka.discovery.kubernetes-api.pod-namespace-path=" + sa.resolve("namespace")),
+        java.util.Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", Integer.toString(apiPort),
+            "REQUIRED_CONTACT_POINT_NR", "3", "GMPSIM_DOWN_AFTER", "5s"),
+        args);
   }
 
   private static String logs(Path tmp) throws IOException {

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,19 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedClusterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final List<Process> processes = new ArrayList<>();
+  private final NodeProcesses nodes = new NodeProcesses();
 
   @AfterEach
   void stop() {
-    processes.forEach(Process::destroyForcibly);
+    nodes.close();
   }
 
   @Test
   void twoSweepsAtOnceOnOneClusterBothComplete(@TempDir Path tmp) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = NodeProcesses.freePort();
     Path node = tmp.resolve("node.log");
     start(node, "node", "--port", Integer.toString(port), "--parallelism", "1");
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -64,11 +61,6 @@ class SharedClusterTest {
   }
 
   private Process start(Path log, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-cp", System.getProperty("java.class.path"), "dev.gmpsim.cli.Main"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    processes.add(p);
-    return p;
+    return nodes.start(log, List.of("-Xmx384m"), Map.of(), args);
   }
 }

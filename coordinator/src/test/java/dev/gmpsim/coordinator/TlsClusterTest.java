@@ -3,19 +3,13 @@ package dev.gmpsim.coordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,20 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
  * nodes with the cluster's key form a cluster; a node with a key of its own is refused.
  */
 class TlsClusterTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final List<Process> processes = new ArrayList<>();
+  private final NodeProcesses nodes = new NodeProcesses();
 
   @AfterEach
   void stop() {
-    processes.forEach(Process::destroyForcibly);
+    nodes.close();
   }
 
   @Test
   void nodesWithTheClusterKeyJoinAndANodeWithoutItIsRefused(@TempDir Path tmp) throws Exception {
     Path cluster = keystore(tmp, "cluster");
     Path stranger = keystore(tmp, "stranger");
-    int seed = freePort();
-    int mgmt = freePort();
+    int seed = NodeProcesses.freePort();
+    int mgmt = NodeProcesses.freePort();
     start(tmp.resolve("a.log"), cluster, "node", "--port", Integer.toString(seed), "--parallelism", "1",
         "--management-port", Integer.toString(mgmt));
     start(tmp.resolve("b.log"), cluster, "node", "--port", "0", "--parallelism", "1",
@@ -49,27 +42,13 @@ class TlsClusterTest {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline && up < 2) {
       Thread.sleep(500);
-      up = upMembers(http, mgmt);
+      up = NodeProcesses.upMembers(http, mgmt);
     }
     assertEquals(2, up, "two nodes with the key: " + Files.readString(tmp.resolve("b.log")));
     start(tmp.resolve("c.log"), stranger, "node", "--port", "0", "--parallelism", "1",
         "--seed-nodes", "127.0.0.1:" + seed);
     Thread.sleep(15_000);
-    assertEquals(2, upMembers(http, mgmt), "the node without the cluster's key never joins");
-  }
-
-  private static int upMembers(HttpClient http, int port) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster/members"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      int n = 0;
-      for (JsonNode m : JSON.readTree(r.body()).path("members")) {
-        n += "Up".equals(m.path("status").asText()) ? 1 : 0;
-      }
-      return n;
-    } catch (Exception e) {
-      return 0;
-    }
+    assertEquals(2, NodeProcesses.upMembers(http, mgmt), "the node without the cluster's key never joins");
   }
 
   /** A PKCS12 key pair that is also its own trust store: what a Secret would hold. */
@@ -84,21 +63,8 @@ class TlsClusterTest {
     return ks;
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   private void start(Path log, Path keys, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.gmpsim.cli.Main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("GMPSIM_TRANSPORT", "tls-tcp");
-    pb.environment().put("GMPSIM_TLS_KEYSTORE", keys.toString());
-    pb.environment().put("GMPSIM_TLS_TRUSTSTORE", keys.toString());
-    pb.environment().put("GMPSIM_TLS_PASSWORD", "changeit");
-    processes.add(pb.start());
+    nodes.start(log, List.of("-Xmx256m"), Map.of("GMPSIM_TRANSPORT", "tls-tcp", "GMPSIM_TLS_KEYSTORE", keys.toString(),
+        "GMPSIM_TLS_TRUSTSTORE", keys.toString(), "GMPSIM_TLS_PASSWORD", "changeit"), args);
   }
 }
