@@ -52,6 +52,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     this.whenDone = whenDone;
     run.events = new EventList(endTime, maxEvents, run.stats, ctx.getSelf());
     run.events.wallTimeout(wallTimeoutNs);
+    run.events.trace = run.trace;
   }
 
   @Override

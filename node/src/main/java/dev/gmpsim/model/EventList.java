@@ -28,6 +28,8 @@ final class EventList {
   private boolean over;
   /** Messages handled in place ({@link #pollFor}), without a trip through a mailbox. */
   private long inPlace;
+  /** Set by the clock when the run records a trace. */
+  TraceRecorder trace;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -100,6 +102,9 @@ final class EventList {
     Msg msg = o.msg();
     if (at > now) {
       stats.sampleUntil(at, false);
+      if (trace != null) {
+        trace.advance(now);
+      }
       now = at;
     }
     events++;

@@ -46,6 +46,7 @@ final class FaultLayer implements RunContext.ActorWrapper {
     long matched;
     long fired;
     final List<RunSummary.Firing> firings = new ArrayList<>();
+    TraceRecorder trace;
 
     State(Fault spec) {
       this.spec = spec;
@@ -58,6 +59,9 @@ final class FaultLayer implements RunContext.ActorWrapper {
 
     void record(long at, String actor, String message, String action) {
       fired++;
+      if (trace != null) {
+        trace.fault(at, spec.label(), actor + " " + message + ": " + action);
+      }
       if (firings.size() < RunSummary.MAX_FIRINGS) {
         firings.add(new RunSummary.Firing(at, actor, message, action));
       }
@@ -77,6 +81,9 @@ final class FaultLayer implements RunContext.ActorWrapper {
     this.run = run;
     run.faults = this;
     run.inPlace = false;
+    for (State s : faults) {
+      s.trace = run.trace;
+    }
   }
 
   /** The run's faults as summary.json reports them, in declared order. */

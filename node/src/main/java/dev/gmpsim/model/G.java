@@ -82,6 +82,8 @@ public final class G {
   boolean fromFd;
   /** M id running it, for scheddetail. */
   public int m = -1;
+  /** The workload group that started it, for trace names (set only while a trace is recorded). */
+  String group;
   private Frame frame;
 
   G(long id, boolean system, Op[] program) {

@@ -79,6 +79,8 @@ public final class M extends SimActor<M.Command> {
   private boolean incgo;
   /** A preemption request that found no compute to cut: honoured at the next safe point. */
   private boolean preemptPending;
+  /** The syscall this M is in, for the trace. */
+  private String syscallName = "";
 
   /**
    * A new M. Its view is made by the caller: the constructor may run on another thread while
@@ -125,7 +127,7 @@ public final class M extends SimActor<M.Command> {
       violation("M" + id + " started while " + state);
       return this;
     }
-    setState(State.SCHEDULING);
+    setState(State.SCHEDULING, now);
     p = s.p();
     pid = s.pid();
     view.p = pid;
@@ -156,7 +158,7 @@ public final class M extends SimActor<M.Command> {
       stats.schedLatency(now, now - g.runnableSince);
       g.runnableSince = -1;
     }
-    setState(State.RUNNING);
+    setState(State.RUNNING, now);
     view.p = pid;
     view.curg = g.id;
     view.spinning = false;
@@ -173,7 +175,7 @@ public final class M extends SimActor<M.Command> {
     pid = r.pid();
     view.p = pid;
     curg.status = G.Status._Grunning;
-    setState(State.RUNNING);
+    setState(State.RUNNING, now);
     return run(now);
   }
 
@@ -201,6 +203,9 @@ public final class M extends SimActor<M.Command> {
     token++;
     stats.ranGo(computeStart, now);
     stats.count(Counter.PREEMPTIONS);
+    if (run.trace != null) {
+      run.trace.mInstant(id, now, "preempt", gName(curg));
+    }
     curg.pendingCompute = computeEnd - now;
     gosched(now);
     return this;
@@ -215,7 +220,7 @@ public final class M extends SimActor<M.Command> {
     pid = -1;
     view.p = -1;
     view.curg = -1;
-    setState(State.IDLE);
+    setState(State.IDLE, now);
     return this;
   }
 
@@ -229,12 +234,12 @@ public final class M extends SimActor<M.Command> {
     view.p = -1;
     view.curg = -1;
     atomics.nmidlelocked++;
-    setState(State.LOCKED_WAIT);
+    setState(State.LOCKED_WAIT, now);
     return this;
   }
 
   private Behavior<Command> onExit(Exit e) {
-    die();
+    die(now);
     return Behaviors.stopped();
   }
 
@@ -266,6 +271,9 @@ public final class M extends SimActor<M.Command> {
         if (preemptPending) {
           preemptPending = false;
           stats.count(Counter.PREEMPTIONS);
+          if (run.trace != null) {
+            run.trace.mInstant(id, t, "preempt", gName(g) + " at a safe point");
+          }
           gosched(t);
           return this;
         }
@@ -381,6 +389,9 @@ public final class M extends SimActor<M.Command> {
         } else if (op instanceof Op.Spawn s) {
           t += run.cost.newproc();
           G child = run.newG(false, s.program());
+          if (run.trace != null) {
+            child.group = run.groupOf.get(s.program());
+          }
           if (s.carriesRequest()) {
             child.requestStart = g.lastReady;
           }
@@ -464,17 +475,22 @@ public final class M extends SimActor<M.Command> {
     }
     // A cgo call runs C code in user space: no kernel entry and exit to pay for.
     long kernel = incgo ? 0 : run.cost.syscall();
-    return t + run.cost.entersyscall() + kernel + d + run.cost.exitsyscallfast();
+    long back = t + run.cost.entersyscall() + kernel + d + run.cost.exitsyscallfast();
+    if (run.trace != null) {
+      run.trace.quick(id, t, back, incgo, name, curg.id);
+    }
+    return back;
   }
 
   /** entersyscall: the P goes to _Psyscall (or is handed off at once); the M enters the kernel. */
   private void enterSyscall(long t, String name, long d, boolean block) {
+    syscallName = name;
     stats.count(Counter.SYSCALLS);
     stats.syscall(name, d);
     long t0 = t + run.cost.entersyscall();
     curg.status = G.Status._Gsyscall;
     atomics.msInSyscall++;
-    setState(State.SYSCALL);
+    setState(State.SYSCALL, t);
     send(p, new P.EnterSyscall(t0, id, block, name));
     // The kernel returns at t0 + d; then exitsyscall tries the old P.
     long kernel = incgo ? 0 : run.cost.syscall();
@@ -499,6 +515,9 @@ public final class M extends SimActor<M.Command> {
   private void lockOSThread(long t, G g, boolean user) {
     if (user && !atomics.haveTemplateThread) {
       send(run.sched, new Sched.StartTemplateThread(t));
+    }
+    if (user && run.trace != null) {
+      run.trace.mLocked(id);
     }
     if (user) {
       g.lockedExt++;
@@ -583,10 +602,10 @@ public final class M extends SimActor<M.Command> {
       pid = -1;
       view.p = -1;
       atomics.nmidlelocked++;
-      setState(State.LOCKED_WAIT);
+      setState(State.LOCKED_WAIT, t);
       return;
     }
-    setState(State.SCHEDULING);
+    setState(State.SCHEDULING, t);
     send(p, new P.Schedule(t, id));
   }
 
@@ -607,9 +626,12 @@ public final class M extends SimActor<M.Command> {
     if (g.lockedm == id) {
       // mexit: release and hand off the P, and the thread is gone.
       stats.count(Counter.LOCKED_MS_DESTROYED);
+      if (run.trace != null) {
+        run.trace.mInstant(id, t, "mexit", gName(g) + " exited locked");
+      }
       send(p, new P.Drop(t, id));
       send(run.sched, new Sched.MExit(t, id));
-      die();
+      die(t);
       return Behaviors.stopped();
     }
     lockedg = null;
@@ -618,14 +640,37 @@ public final class M extends SimActor<M.Command> {
     return this;
   }
 
-  private void die() {
-    setState(State.DEAD);
+  private void die(long t) {
+    setState(State.DEAD, t);
     view.dead = true;
     stats.mAlive(-1);
   }
 
-  private void setState(State s) {
+  private void setState(State s, long t) {
     state = s;
     view.state = s.label;
+    if (run.trace != null) {
+      traceState(t);
+    }
+  }
+
+  /** The slice this M's track shows from {@code t} on. */
+  private void traceState(long t) {
+    TraceRecorder tr = run.trace;
+    switch (state) {
+      case RUNNING -> tr.m(id, t, TraceRecorder.Kind.RUN, gName(curg), curg.id);
+      case SYSCALL -> tr.m(id, t, incgo ? TraceRecorder.Kind.CGO : TraceRecorder.Kind.SYSCALL,
+          incgo ? "cgo" : syscallName, curg.id);
+      case SCHEDULING -> tr.m(id, t, view.spinning ? TraceRecorder.Kind.SPIN : TraceRecorder.Kind.NONE,
+          "spinning", -1);
+      case IDLE -> tr.m(id, t, TraceRecorder.Kind.IDLE, "idle (stopm)", -1);
+      case LOCKED_WAIT -> tr.m(id, t, TraceRecorder.Kind.LOCKED, "locked, waiting for its G", -1);
+      case TEMPLATE -> tr.m(id, t, TraceRecorder.Kind.IDLE, "template thread", -1);
+      case DEAD -> tr.m(id, t, TraceRecorder.Kind.NONE, null, -1);
+    }
+  }
+
+  static String gName(G g) {
+    return g.group == null ? "G" + g.id : "G" + g.id + " " + g.group;
   }
 }

@@ -230,6 +230,9 @@ public final class P extends SimActor<P.Command> {
   }
 
   private Behavior<Command> onExitSyscall(ExitSyscall e) {
+    if (run.trace != null) {
+      run.trace.m(e.mid(), now, TraceRecorder.Kind.NONE, null, -1); // back from the kernel
+    }
     if (status == _Psyscall) {
       // exitsyscallfast: the CAS _Psyscall -> _Pidle won, wirep.
       status = _Prunning;
@@ -255,6 +258,9 @@ public final class P extends SimActor<P.Command> {
       publish();
       run.stats.count(Counter.RETAKES);
       run.stats.retakenIn(syscallName);
+      if (run.trace != null) {
+        run.trace.pInstant(id, now, "retake", "sysmon took P" + id + " from a syscall: " + syscallName);
+      }
       send(run.sched, new Sched.Handoff(now, id));
     }
     send(run.sysmon, new Sysmon.RetakeResult(now, won ? 1 : 0));
@@ -433,6 +439,7 @@ public final class P extends SimActor<P.Command> {
         holderSpinning = true;
         atomics.becomeSpinning();
         run.mview(holderId).spinning = true;
+        traceSpinning(holderId);
       }
       phase = Phase.STEAL;
       steal(stealOrder(), 0, 0);
@@ -443,6 +450,7 @@ public final class P extends SimActor<P.Command> {
       holderSpinning = true;
       atomics.becomeSpinning();
       run.mview(holderId).spinning = true;
+      traceSpinning(holderId);
       phase = Phase.STEAL;
       steal(stealOrder(), 0, 0);
       return;
@@ -460,7 +468,16 @@ public final class P extends SimActor<P.Command> {
     holderId = -1;
     holderSpinning = false;
     publish();
+    if (run.trace != null) {
+      run.trace.m(mid, now, TraceRecorder.Kind.NONE, null, -1); // no longer spinning
+    }
     send(run.sched, new Sched.ReleaseP(t, id, m, mid, spinning));
+  }
+
+  private void traceSpinning(int mid) {
+    if (run.trace != null) {
+      run.trace.m(mid, now, TraceRecorder.Kind.SPIN, "spinning", -1);
+    }
   }
 
   /** A random order of the Ps to steal from (stealOrder with fastrand): random start and stride. */
@@ -599,6 +616,9 @@ public final class P extends SimActor<P.Command> {
   }
 
   private void publish() {
+    if (run.trace != null) {
+      run.trace.p(id, now, status, holderId, syscallName);
+    }
     atomics.pStatus[id] = status;
     atomics.pSchedtick[id] = schedtick;
     atomics.pSyscalltick[id] = syscalltick;

@@ -50,13 +50,16 @@ final class Programs {
     // ... and unlocks before main.main.
     main.add(new Op.Unlock(false));
     for (Group g : sc.workload()) {
-      main.add(new Op.Spawn(launcher(g), false));
+      Op[] launcher = launcher(g);
+      run.groupOf.put(launcher, g.name() + " launcher");
+      main.add(new Op.Spawn(launcher, false));
     }
     main.add(new Op.Block("select (no cases)"));
     return main.toArray(Op[]::new);
   }
 
-  private static Op.Spawn spawn(Op... ops) {
+  private Op.Spawn spawn(Op... ops) {
+    run.groupOf.put(ops, "runtime");
     return new Op.Spawn(ops, false);
   }
 
@@ -67,6 +70,7 @@ final class Programs {
       ops.add(new Op.Sleep(Dist.constant(g.start())));
     }
     Op[] body = compile(g.steps());
+    run.groupOf.put(body, g.name());
     switch (g.kind()) {
       case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false)}));
       case CONNECTIONS -> {
@@ -78,6 +82,7 @@ final class Programs {
         conn.addAll(List.of(body));
         conn.add(new Op.RequestEnd());
         Op[] connProgram = {new Op.Loop(0, conn.toArray(Op[]::new))};
+        run.groupOf.put(connProgram, g.name());
         ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(connProgram, false)}));
       }
       case ARRIVALS -> {
@@ -85,9 +90,12 @@ final class Programs {
         int idx = run.arrivals.size() - 1;
         List<Op> request = new ArrayList<>(List.of(body));
         request.add(new Op.RequestEnd());
+        Op[] requestProgram = request.toArray(Op[]::new);
+        run.groupOf.put(requestProgram, g.name());
         Op[] acceptLoop = {
-          new Op.Loop(0, new Op[] {new Op.Accept(idx), new Op.Spawn(request.toArray(Op[]::new), true)})
+          new Op.Loop(0, new Op[] {new Op.Accept(idx), new Op.Spawn(requestProgram, true)})
         };
+        run.groupOf.put(acceptLoop, g.name() + " accept loop");
         ops.add(new Op.Spawn(acceptLoop, false));
       }
     }

@@ -36,12 +36,20 @@ public final class Run extends AbstractBehavior<Run.Command> {
   public static Behavior<Command> create(
       Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
       RunContext.ActorWrapper wrapper) {
-    return Behaviors.setup(ctx -> new Run(ctx, scenario, options, replyTo, dispatcher, wrapper));
+    return create(scenario, options, replyTo, dispatcher, wrapper, null);
+  }
+
+  /** A run that records what its Ms and Ps do in {@code trace} (null: no trace). */
+  public static Behavior<Command> create(
+      Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
+      RunContext.ActorWrapper wrapper, TraceRecorder trace) {
+    return Behaviors.setup(ctx -> new Run(ctx, scenario, options, replyTo, dispatcher, wrapper, trace));
   }
 
   private Run(
       ActorContext<Command> ctx, Scenario scenario, RunOptions options,
-      ActorRef<RunResult> replyTo, Props dispatcher, RunContext.ActorWrapper wrapper) {
+      ActorRef<RunResult> replyTo, Props dispatcher, RunContext.ActorWrapper wrapper,
+      TraceRecorder trace) {
     super(ctx);
     this.replyTo = replyTo;
     this.options = options;
@@ -56,7 +64,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
     // Faults: installed only when the scenario declares some, so other runs stay as they were.
     FaultLayer faults = sc.faults().isEmpty() ? null : new FaultLayer(sc, options.seed(), wrapper);
     this.run = new RunContext(sc, options.seed(), options.schedtraceNs(), options.scheddetail(),
-        sample, faults == null ? wrapper : faults, dispatcher, options.goroutineLimit());
+        sample, faults == null ? wrapper : faults, dispatcher, options.goroutineLimit(), trace);
     if (faults != null) {
       faults.bind(run);
     }
@@ -85,11 +93,19 @@ public final class Run extends AbstractBehavior<Run.Command> {
     run.sysmon = ctx.spawn(Sysmon.create(run), "sysmon", run.dispatcher);
     MView sysmonView = run.mview(1);
     sysmonView.state = "sysmon";
+    if (run.trace != null) {
+      run.trace.mRole(0, "m0, main thread");
+      run.trace.mRole(1, "sysmon");
+      if (cgo) {
+        run.trace.mRole(2, "extra M for cgo callbacks");
+      }
+    }
     ActorRef<M.Command> m0 = ctx.spawn(M.createM0(run), "m0", run.dispatcher);
     run.mview(0);
     run.stats.setInvariantCheck(this::checkInvariants);
 
     G main = run.newG(false, Programs.mainProgram(run));
+    main.group = "main";
     List<Clock.Out> initial = new ArrayList<>();
     // m0 starts in schedule() holding P0: the P hands it the main goroutine.
     initial.add(out(run.allp.get(0), new P.Acquire(0, m0, 0, false, main, false, null), true));
@@ -132,6 +148,9 @@ public final class Run extends AbstractBehavior<Run.Command> {
     String outcome = fin.outcome();
     if ("ok".equals(outcome)) {
       outcome = checkNoGLost(fin.inFlight());
+    }
+    if (run.trace != null) {
+      run.trace.finish(fin.virtualTimeNs());
     }
     replyTo.tell(Summaries.result(run, fin, outcome, options));
     return Behaviors.stopped();

@@ -34,6 +34,10 @@ public final class RunContext {
   final boolean scheddetail;
   /** The simulator's own limits (not the runtime's): reaching one ends the run. */
   final long maxGoroutines;
+  /** The run's trace recorder, or null (the usual case): every hook checks. */
+  final TraceRecorder trace;
+  /** The group each spawned program belongs to (by identity), for trace names. */
+  final Map<Op[], String> groupOf = new java.util.IdentityHashMap<>();
   private long goidgen;
 
   // Addresses, set once by the run before the clock starts.
@@ -47,6 +51,12 @@ public final class RunContext {
   RunContext(
       Scenario scenario, long seed, long schedtraceEvery, boolean scheddetail, long sampleEvery,
       ActorWrapper wrapper, akka.actor.typed.Props dispatcher, long maxGoroutines) {
+    this(scenario, seed, schedtraceEvery, scheddetail, sampleEvery, wrapper, dispatcher, maxGoroutines, null);
+  }
+
+  RunContext(
+      Scenario scenario, long seed, long schedtraceEvery, boolean scheddetail, long sampleEvery,
+      ActorWrapper wrapper, akka.actor.typed.Props dispatcher, long maxGoroutines, TraceRecorder trace) {
     this.scenario = scenario;
     this.runtime = scenario.runtime();
     this.rng = new SplittableRandom(seed);
@@ -58,6 +68,10 @@ public final class RunContext {
     this.wrapper = wrapper;
     this.dispatcher = dispatcher;
     this.maxGoroutines = maxGoroutines;
+    this.trace = trace;
+    if (trace != null) {
+      trace.bind(this);
+    }
   }
 
   RunStats stats() {

@@ -45,6 +45,8 @@ public final class RunStats {
   private long invariantChecks;
   private long nextSample;
   private final StringBuilder timeseries = new StringBuilder();
+  /** P states at the same samples, for pictures (not part of timeseries.csv, whose bytes stay). */
+  private final StringBuilder pstates = new StringBuilder("time_ns,running_ps,syscall_ps\n");
   private final StringBuilder schedtrace = new StringBuilder();
   private java.util.function.LongPredicate invariantCheck = t -> true;
 
@@ -216,6 +218,10 @@ public final class RunStats {
     return timeseries.toString();
   }
 
+  String pstates() {
+    return pstates.toString();
+  }
+
   /**
    * Called by the clock before virtual time moves to {@code t}: writes the samples that fall
    * before it, resets statistics at the warm-up boundary and checks the invariants.
@@ -253,5 +259,12 @@ public final class RunStats {
         .append(a.msInSyscall).append(',')
         .append(a.netpollWaiters).append(',')
         .append(gsLive).append('\n');
+    int running = 0;
+    int insyscall = 0;
+    for (int st : a.pStatus) {
+      running += st == P._Prunning ? 1 : 0;
+      insyscall += st == P._Psyscall ? 1 : 0;
+    }
+    pstates.append(at).append(',').append(running).append(',').append(insyscall).append('\n');
   }
 }

@@ -170,6 +170,9 @@ public final class Sched extends SimActor<Sched.Command> {
   private Behavior<Command> onHandoff(Handoff h) {
     run.stats.count(Counter.HANDOFFS);
     int pp = h.p();
+    if (run.trace != null) {
+      run.trace.pInstant(pp, now, "handoffp", null);
+    }
     if (!atomics.runqempty(pp) || atomics.runqsize != 0) {
       startm(pp, false);
       return this;
@@ -266,6 +269,9 @@ public final class Sched extends SimActor<Sched.Command> {
           if (pp >= 0) {
             atomics.becomeSpinning();
             run.mview(mid).spinning = true;
+            if (run.trace != null) {
+              run.trace.m(mid, now, TraceRecorder.Kind.SPIN, "spinning", -1);
+            }
             send(run.allp.get(pp), new P.Acquire(now, m, mid, true, null, false, null));
             return;
           }
@@ -280,6 +286,9 @@ public final class Sched extends SimActor<Sched.Command> {
       atomics.lastpoll = Atomics.POLLING;
       run.stats.count(Counter.NETPOLL_BLOCKING);
       run.mview(mid).blocked = true;
+      if (run.trace != null) {
+        run.trace.m(mid, now, TraceRecorder.Kind.NETPOLL, "netpoll (blocking)", -1);
+      }
       send(run.netpoller, new Netpoller.BlockingPoll(now, m, mid, wasSpinning));
       return;
     }
@@ -305,6 +314,9 @@ public final class Sched extends SimActor<Sched.Command> {
     // exitsyscall0: no P; queue the G globally and park the M (no wakep here).
     run.stats.count(Counter.EXITSYSCALL_SLOW);
     G g = e.g();
+    if (run.trace != null) {
+      run.trace.mInstant(e.mid(), now, "exitsyscall0", "no P: " + M.gName(g) + " to the global run queue");
+    }
     g.take(G.Where.ON_M, run.stats);
     g.m = -1;
     g.runnableSince = now;
@@ -320,6 +332,10 @@ public final class Sched extends SimActor<Sched.Command> {
   private Behavior<Command> onNetpollReturned(NetpollReturned n) {
     atomics.lastpoll = now;
     run.mview(n.mid()).blocked = false;
+    if (run.trace != null) {
+      run.trace.m(n.mid(), now, n.wasSpinning() ? TraceRecorder.Kind.SPIN : TraceRecorder.Kind.NONE,
+          "spinning", -1);
+    }
     int pp = pidleget();
     if (pp < 0) {
       injectglist(n.list());
@@ -422,6 +438,13 @@ public final class Sched extends SimActor<Sched.Command> {
     atomics.mcount = mnext - nmfreed;
     run.stats.count(Counter.MS_CREATED);
     run.stats.threads(now, atomics.mcount);
+    if (run.trace != null) {
+      run.trace.mInstant(id, now, "newm", template ? "template thread" : "for P" + pp);
+      if (template) {
+        run.trace.mRole(id, "template thread");
+        run.trace.m(id, now, TraceRecorder.Kind.IDLE, "template thread", -1);
+      }
+    }
     MView v = run.mview(id);
     v.spinning = spinning;
     run.stats.mAlive(1);
@@ -436,6 +459,9 @@ public final class Sched extends SimActor<Sched.Command> {
   private void stopm(ActorRef<M.Command> m, int mid) {
     run.stats.count(Counter.STOPMS);
     run.mview(mid).spinning = false;
+    if (run.trace != null) {
+      run.trace.mInstant(mid, now, "stopm", null);
+    }
     if (run.runtime.idleMs() == dev.gmpsim.protocol.scenario.RuntimeSpec.IdleMs.POOL
         && atomics.nmidle >= run.runtime.idleMsCap()) {
       nmfreed++;

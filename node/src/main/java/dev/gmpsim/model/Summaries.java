@@ -65,7 +65,7 @@ final class Summaries {
             new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0),
             settings(run, options),
             run.faults == null ? null : run.faults.report());
-    return new RunResult(summary, s.schedtrace(), s.timeseries());
+    return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());
   }
 
   private static RunSummary.Settings settings(RunContext run, RunOptions o) {

@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.gmpsim.model.Run;
 import dev.gmpsim.model.RunContext;
+import dev.gmpsim.model.TraceRecorder;
 import dev.gmpsim.protocol.result.RunOptions;
 import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.scenario.Scenario;
@@ -36,9 +37,16 @@ public final class Simulation {
 
   /** Runs one scenario in its own ActorSystem and waits for the result. */
   public static RunResult runLocally(Scenario scenario, RunOptions options) {
+    return runLocally(scenario, options, null);
+  }
+
+  /** Runs one scenario in its own ActorSystem, recording a trace in {@code trace} (null: none). */
+  public static RunResult runLocally(Scenario scenario, RunOptions options, TraceRecorder trace) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "gmpsim", quietConfig());
     try {
-      return run(system, scenario, options);
+      return start(system, scenario, options, DISPATCHER, RunContext.ActorWrapper.NONE, trace)
+          .toCompletableFuture()
+          .join();
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
@@ -59,13 +67,20 @@ public final class Simulation {
   public static CompletionStage<RunResult> start(
       ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
       RunContext.ActorWrapper wrapper) {
+    return start(system, scenario, options, dispatcher, wrapper, null);
+  }
+
+  /** As above, recording what the run's Ms and Ps do in {@code trace} (null: no trace). */
+  public static CompletionStage<RunResult> start(
+      ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
+      RunContext.ActorWrapper wrapper, TraceRecorder trace) {
     Props props = DispatcherSelector.fromConfig(dispatcher);
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     system.systemActorOf(
         Behaviors.<RunResult>setup(
             ctx -> {
               ActorRef<Run.Command> run =
-                  ctx.spawn(Run.create(scenario, options, ctx.getSelf(), props, wrapper), "run", props);
+                  ctx.spawn(Run.create(scenario, options, ctx.getSelf(), props, wrapper, trace), "run", props);
               ctx.watch(run);
               return Behaviors.receive(RunResult.class)
                   .onMessage(
