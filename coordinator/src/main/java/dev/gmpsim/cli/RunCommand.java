@@ -1,6 +1,9 @@
 package dev.gmpsim.cli;
 
+import dev.gmpsim.model.TraceRecorder;
+import dev.gmpsim.pictures.RunPictures;
 import dev.gmpsim.protocol.result.RunOptions;
+import dev.gmpsim.protocol.scenario.Nanos;
 import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.scenario.Scenario;
 import dev.gmpsim.protocol.scenario.ScenarioLoader;
@@ -62,9 +65,26 @@ final class RunCommand implements Callable<Integer> {
   boolean scheddetail;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Write summary.json, timeseries.csv and (with --schedtrace) schedtrace.txt here; "
-          + "with --seeds, spread.json, seeds.csv and one folder per seed.")
+      description = "Write summary.json, timeseries.csv, threads.svg, trace.json and (with "
+          + "--schedtrace) schedtrace.txt here; with --seeds, spread.json, seeds.csv and one folder "
+          + "per seed (each without trace.json).")
   Path out;
+
+  @Option(names = "--trace-window", paramLabel = "FROM..TO",
+      description = "trace.json covers only this stretch of virtual time, e.g. 1s..1200ms "
+          + "(default: the whole run).")
+  String traceWindowText;
+
+  @Option(names = "--trace-max-events", paramLabel = "N",
+      description = "Events trace.json keeps at most (default: 1,000,000, about 100 MB); later ones "
+          + "are left out and the file says so in its otherData.")
+  Long traceMaxEvents;
+
+  @Option(names = "--no-trace", description = "With --out, do not record or write trace.json.")
+  boolean noTrace;
+
+  /** --trace-window as [from, to] in ns. */
+  private long[] traceWindow;
 
   @Option(names = "--json",
       description = "Print summary.json (with --seeds: spread.json) instead of the human summary. "
@@ -101,6 +121,9 @@ final class RunCommand implements Callable<Integer> {
     if (duration != null && Scenario.durationProblem(duration) != null) {
       throw new UserError("--duration " + Scenario.durationProblem(duration));
     }
+    if (traceWindowText != null) {
+      traceWindow = traceWindow(traceWindowText, runFor);
+    }
     if (Scenario.samplingProblem(runFor, traceEvery) != null) {
       throw new UserError((schedtrace != null ? "--schedtrace " : file + ": schedtrace: ")
           + Scenario.samplingProblem(runFor, traceEvery));
@@ -124,7 +147,43 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** "1s..1200ms": virtual time from, to; inside the run. */
+  static long[] traceWindow(String text, long runFor) throws UserError {
+    int dots = text.indexOf("..");
+    if (dots < 0) {
+      throw new UserError("--trace-window must be FROM..TO, e.g. 1s..1200ms, got '" + text + "'");
+    }
+    long from;
+    long to;
+    try {
+      from = Nanos.parse(text.substring(0, dots).trim());
+      to = Nanos.parse(text.substring(dots + 2).trim());
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--trace-window " + text + ": " + e.getMessage());
+    }
+    if (to <= from) {
+      throw new UserError("--trace-window " + text + ": the window ends before it starts");
+    }
+    if (from >= runFor) {
+      throw new UserError("--trace-window " + text + ": starts at or after the end of the run ("
+          + Nanos.format(runFor) + ")");
+    }
+    return new long[] {from, to};
+  }
+
   private void checkOptions() throws UserError {
+    if ((traceWindowText != null || traceMaxEvents != null || noTrace) && out == null) {
+      throw new UserError("--trace-window, --trace-max-events and --no-trace need --out DIR (trace.json goes there)");
+    }
+    if ((traceWindowText != null || traceMaxEvents != null) && seeds != null) {
+      throw new UserError("--trace-window and --trace-max-events apply to one run, not --seeds");
+    }
+    if ((traceWindowText != null || traceMaxEvents != null) && noTrace) {
+      throw new UserError("--trace-window and --trace-max-events make no sense with --no-trace");
+    }
+    if (traceMaxEvents != null && traceMaxEvents < 1) {
+      throw new UserError("--trace-max-events must be at least 1, got " + traceMaxEvents);
+    }
     if (duration != null && duration == 0) {
       throw new UserError("--duration must be positive");
     }
@@ -155,7 +214,11 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int runOne(Scenario scenario, RunOptions options, OutputFolder folder) throws Exception {
-    RunResult result = Simulation.runLocally(scenario, options);
+    TraceRecorder trace = folder == null || noTrace ? null : RunPictures.recorder(
+        traceWindow == null ? 0 : traceWindow[0],
+        traceWindow == null ? Long.MAX_VALUE : traceWindow[1],
+        traceMaxEvents == null ? RunPictures.DEFAULT_MAX_EVENTS : traceMaxEvents);
+    RunResult result = Simulation.runLocally(scenario, options, trace);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.print(RunOutput.summaryJson(result.summary()));
@@ -168,10 +231,11 @@ final class RunCommand implements Callable<Integer> {
     }
     o.flush();
     if (folder != null) {
-      List<Path> wrote = RunOutput.write(folder.path(), result);
-      if (!json) {
-        o.println("wrote " + RunOutput.list(wrote));
-      }
+      List<Path> wrote = RunOutput.write(folder.path(), result, scenario.faults(), trace);
+      // The paths close the output; with --json stdout is the summary alone, so they go to stderr.
+      PrintWriter where = json ? spec.commandLine().getErr() : o;
+      where.println(RunOutput.list(wrote));
+      where.flush();
     }
     return exitCode(result.summary().outcome());
   }
@@ -208,13 +272,13 @@ final class RunCommand implements Callable<Integer> {
       for (RunResult r : results) {
         Path dir = folder.path().resolve("seed-" + r.summary().seed());
         wrote.add(dir);
-        RunOutput.write(dir, r);
+        RunOutput.write(dir, r, scenario.faults(), null);
       }
       wrote.add(RunOutput.put(folder.path(), "seeds.csv", spread.csv()));
       wrote.add(RunOutput.put(folder.path(), "spread.json", spread.json()));
-      if (!json) {
-        o.println("wrote " + RunOutput.list(wrote));
-      }
+      PrintWriter where = json ? spec.commandLine().getErr() : o;
+      where.println(RunOutput.list(wrote));
+      where.flush();
     }
     // The worst outcome decides: a failed run, then a run a limit ended, then ok.
     boolean limited = false;

@@ -3,7 +3,10 @@ package dev.gmpsim.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gmpsim.model.TraceRecorder;
+import dev.gmpsim.pictures.RunPictures;
 import dev.gmpsim.protocol.result.RunResult;
+import dev.gmpsim.protocol.scenario.Fault;
 import dev.gmpsim.protocol.result.RunSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +36,12 @@ final class RunOutput {
     }
   }
 
-  /** Writes the run's files (schedtrace.txt only if a trace was asked for); summary.json last. */
-  static List<Path> write(Path dir, RunResult result) throws IOException {
+  /**
+   * Writes the run's files (schedtrace.txt only if a trace was asked for), its pictures
+   * (threads.svg; trace.json when {@code trace} is given) and summary.json last.
+   */
+  static List<Path> write(Path dir, RunResult result, List<Fault> faults, TraceRecorder trace)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> wrote = new ArrayList<>();
     if (!result.schedtrace().isEmpty()) {
@@ -43,6 +50,7 @@ final class RunOutput {
       Files.deleteIfExists(dir.resolve("schedtrace.txt")); // a stale one would describe another run
     }
     wrote.add(put(dir, "timeseries.csv", result.timeseriesCsv()));
+    wrote.addAll(RunPictures.write(dir, result, faults, trace));
     wrote.add(put(dir, "summary.json", summaryJson(result.summary())));
     return wrote;
   }
@@ -59,8 +67,8 @@ final class RunOutput {
     }
   }
 
-  /** "a/summary.json, a/timeseries.csv": the paths a run wrote, for its last line. */
+  /** "wrote a/timeseries.csv" and the other paths below it, one a line: what a run ends with. */
   static String list(List<Path> paths) {
-    return paths.stream().map(Path::toString).collect(Collectors.joining(", "));
+    return "wrote " + paths.stream().map(Path::toString).collect(Collectors.joining("\n      "));
   }
 }

@@ -173,7 +173,8 @@ class RunEdgesTest {
     CliTest.Result r = run("run", example("workload-d-lockosthread.yaml"), "--duration", "200ms", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertFalse(Files.exists(out.resolve("schedtrace.txt")));
-    assertTrue(r.out().contains("wrote " + out.resolve("timeseries.csv") + ", " + out.resolve("summary.json")), r.out());
+    assertTrue(r.out().contains("wrote " + out.resolve("timeseries.csv") + "\n"), r.out());
+    assertTrue(r.out().endsWith("      " + out.resolve("summary.json") + "\n"), r.out());
   }
 
   @Test
