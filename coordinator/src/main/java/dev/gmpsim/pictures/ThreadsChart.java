@@ -15,11 +15,9 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.Layer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
@@ -61,6 +59,8 @@ public final class ThreadsChart {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true"); // no display needed to lay out text
     }
+    // Rotated labels (the y axes) as SVG text rather than glyph outlines: searchable, smaller.
+    org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
     JFreeChart chart = chart(result, faults);
     SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, HEIGHT);
     // The default prefix is made from System.nanoTime(): fixed, so the bytes are the same.
@@ -93,7 +93,7 @@ public final class ThreadsChart {
     int color = 0;
     XYPlot top = panel("threads, goroutines", color, threads, idle, syscalls);
     color += 3;
-    XYPlot middle = panel("Ps, Ms (of GOMAXPROCS=" + s.gomaxprocs() + ")", color, running, spinning);
+    XYPlot middle = panel("Ps, Ms", color, running, spinning);
     ((NumberAxis) middle.getRangeAxis()).setRange(0, s.gomaxprocs() + 0.5);
     color += 2;
     plot.add(top, 3);
@@ -116,12 +116,22 @@ public final class ThreadsChart {
         "Go %s rules, GOMAXPROCS=%d, seed %d, outcome %s; %s, sampled every %s",
         s.goVersion(), s.gomaxprocs(), s.seed(), s.outcome(), s.modelVersion(),
         Nanos.format(s.settings().sampleNs())), new Font("SansSerif", Font.PLAIN, 13)));
+    // What the shading means, said once in full colour (a label inside it would be faint).
+    for (Fault f : faults == null ? List.<Fault>of() : faults) {
+      long until = f.until() == null || f.until() == Long.MAX_VALUE ? end : Math.min(f.until(), end);
+      TextTitle t = new TextTitle("shaded: fault " + f.label() + " (" + Nanos.format(f.from()) + ".."
+          + Nanos.format(until) + ")", new Font("SansSerif", Font.PLAIN, 12));
+      t.setPaint(FAULT.darker());
+      chart.addSubtitle(t);
+    }
     return chart;
   }
 
   private static XYPlot panel(String yLabel, int firstColor, XYSeries... series) {
     XYSeriesCollection data = new XYSeriesCollection();
-    XYStepRenderer r = new XYStepRenderer();
+    // One SVG path per series (not a line element per step): the file stays small.
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    r.setDrawSeriesLineAsPath(true);
     for (int i = 0; i < series.length; i++) {
       data.addSeries(series[i]);
       r.setSeriesPaint(i, COLORS[firstColor + i]);
@@ -151,27 +161,34 @@ public final class ThreadsChart {
         IntervalMarker m = new IntervalMarker(a, Math.max(b, a + (end / unit) / 400));
         m.setPaint(FAULT);
         m.setAlpha(0.13f);
-        if (i == 0) {
-          m.setLabel("fault: " + f.label());
-          m.setLabelFont(new Font("SansSerif", Font.PLAIN, 12));
-          m.setLabelPaint(FAULT.darker());
-          m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-          m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-        }
         panels.get(i).addDomainMarker(m, Layer.BACKGROUND);
       }
     }
   }
 
+  /**
+   * A count as steps: it holds its value until the next sample that differs, where it jumps
+   * (two points at that time). Unchanged samples add no points.
+   */
   private static XYSeries series(String name, Table t, String column, double unit) {
     XYSeries s = new XYSeries(name, false, true);
     int c = t.column(column);
-    if (c < 0) {
+    if (c < 0 || t.rows.isEmpty()) {
       return s;
     }
+    long last = Long.MIN_VALUE;
     for (long[] row : t.rows) {
-      s.add(row[0] / unit, row[c]);
+      long v = row[c];
+      if (v != last) {
+        if (last != Long.MIN_VALUE) {
+          s.add(row[0] / unit, last);
+        }
+        s.add(row[0] / unit, v);
+        last = v;
+      }
     }
+    long[] end = t.rows.get(t.rows.size() - 1);
+    s.add(end[0] / unit, last);
     return s;
   }
 
