@@ -76,10 +76,10 @@ public final class TraceJson {
     if (trace.leftOut() > 0) {
       g.writeNumberField("first_left_out_at_ns", trace.firstLeftOutAt());
       g.writeStringField("note", String.format(java.util.Locale.ROOT,
-          "the trace reached its cap of %,d events at %s of virtual time: %,d later events were "
-              + "left out; narrow the window (--trace-window FROM..TO) or raise the cap "
+          "the trace reached its cap of %,d events at %.3fms of virtual time: %,d later events "
+              + "were left out; narrow the window (--trace-window FROM..TO) or raise the cap "
               + "(--trace-max-events N)",
-          trace.maxEvents(), Nanos.format(trace.firstLeftOutAt()), trace.leftOut()));
+          trace.maxEvents(), trace.firstLeftOutAt() / 1e6, trace.leftOut()));
     }
     g.writeEndObject();
   }
