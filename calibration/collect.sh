@@ -3,7 +3,8 @@
 # the files below are named after its version, e.g. real-go-1.22.tsv) and runs each
 # case RUNS times under GODEBUG=schedtrace=100, extracting thread counts.
 # Outputs (in $OUT, default this directory):
-#   real-go-1.19.tsv         case params gomaxprocs run first/peak/final threads, final idlethreads
+#   real-go-1.19.tsv         case params gomaxprocs run first/peak/final threads, final idlethreads,
+#                            peak run queue, and peak/final OS threads (/proc/PID/status every 20ms)
 #   real-go-1.19-ops.tsv     program summary line per run (throughput, latencies)
 #   real-go-1.19-series.tsv  threads= time series (every 100ms) of run 1 of each config
 #   costs-go-1.19.tsv        micro-costs (programs/costs; COSTS=0 skips them)
@@ -33,7 +34,7 @@ done
 
 TSV=$OUT/real-go-$GOVER.tsv OPS=$OUT/real-go-$GOVER-ops.tsv SER=$OUT/real-go-$GOVER-series.tsv
 SLP=$OUT/sleeps-go-$GOVER.tsv NET=$OUT/network-setup-go-$GOVER.tsv
-printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\tpeak_runqueue\n' > "$TSV"
+printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\tpeak_runqueue\tpeak_os_threads\tfinal_os_threads\n' > "$TSV"
 printf 'case\tparams\tgomaxprocs\trun\tsummary\n' > "$OPS"
 printf 'case\tparams\tgomaxprocs\tthreads_every_100ms\n' > "$SER"
 
@@ -44,10 +45,21 @@ run_case() {
   for run in $(seq 1 "$RUNS"); do
     local log="$LOGDIR/${cs}_${params// /_}_gmp${gmp}_run${run}.log"
     if [[ $gmp == default ]]; then
-      env -u GOMAXPROCS GODEBUG=schedtrace=100 "./bin/$bin" "$@" > "$log" 2>&1
+      env -u GOMAXPROCS GODEBUG=schedtrace=100 "./bin/$bin" "$@" > "$log" 2>&1 &
     else
-      GOMAXPROCS=$gmp GODEBUG=schedtrace=100 "./bin/$bin" "$@" > "$log" 2>&1
+      env GOMAXPROCS=$gmp GODEBUG=schedtrace=100 "./bin/$bin" "$@" > "$log" 2>&1 &
     fi
+    # The OS's count (what ps -L shows), which differs from schedtrace's threads=: cgo's extra M
+    # has no thread, a wedged m0 keeps one. env execs the program, so $! is its pid.
+    # The last sample can catch exit_group tearing the threads down: final is the one before.
+    local pid=$! os os_peak=0 os_last=0 os_final=0
+    while os=$(awk '/^Threads:/{print $2}' "/proc/$pid/status" 2>/dev/null) && [[ -n $os ]]; do
+      [[ $(awk '/^State:/{print $2}' "/proc/$pid/status" 2>/dev/null) == Z ]] && break
+      ((os > os_peak)) && os_peak=$os
+      os_final=$os_last os_last=$os
+      sleep 0.02
+    done
+    wait "$pid"
     local row
     row=$(awk '/^SCHED/{for(i=1;i<=NF;i++){split($i,a,"=");
             if(a[1]=="threads")t=a[2]+0; if(a[1]=="idlethreads")it=a[2];
@@ -56,7 +68,7 @@ run_case() {
           if(!n++)first=t; if(t>peak)peak=t; last=t; li=it}
           END{printf "%s\t%d\t%d\t%d\t%s\t%d", g, first, peak, last, li, rq}' "$log")
     local g=${row%%$'\t'*} rest=${row#*$'\t'}
-    printf '%s\t%s\t%s\t%s\t%s\n' "$cs" "$params" "$g" "$run" "$rest" >> "$TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cs" "$params" "$g" "$run" "$rest" "$os_peak" "$os_final" >> "$TSV"
     printf '%s\t%s\t%s\t%s\t%s\n' "$cs" "$params" "$g" "$run" "$(grep -v '^SCHED' "$log" | tr '\n' ' ')" >> "$OPS"
     if [[ $run == 1 ]]; then
       printf '%s\t%s\t%s\t%s\n' "$cs" "$params" "$g" \

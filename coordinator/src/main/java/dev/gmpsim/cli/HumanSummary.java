@@ -23,8 +23,10 @@ final class HumanSummary {
       line(b, "window", "the run ended before its " + shortDuration(s.settings().warmupNs())
           + " warm-up: every figure below covers the whole run");
     }
-    line(b, "threads", "peak " + s.threads().peak() + ", final " + s.threads().fin()
-        + ", mean " + String.format(Locale.ROOT, "%.1f", s.threads().mean()));
+    line(b, "threads", count(s.threads().schedtrace()) + " (schedtrace's threads=)");
+    if (s.threads().os() != null) {
+      line(b, "OS threads", count(s.threads().os()) + " (/proc/PID/status, ps -L)");
+    }
     line(b, "Ms", s.ms().created() + " created by newm, " + s.ms().idle() + " idle at the end, "
         + s.ms().destroyed() + " destroyed");
     line(b, "syscalls", s.syscalls() + " (" + s.cgoCalls() + " cgo calls, " + s.vdsoCalls() + " VDSO calls)");
@@ -86,5 +88,10 @@ final class HumanSummary {
   static String us(long ns) {
     return ns >= 1_000_000 ? String.format(Locale.ROOT, "%.2fms", ns / 1e6)
         : String.format(Locale.ROOT, "%.1fus", ns / 1e3);
+  }
+
+  private static String count(RunSummary.Count c) {
+    return "peak " + c.peak() + ", final " + c.fin() + ", mean "
+        + String.format(Locale.ROOT, "%.1f", c.mean());
   }
 }

@@ -30,6 +30,8 @@ final class SeedSpread {
       new Figure("threads.peak", "threads peak", Unit.COUNT, s -> s.threads().peak()),
       new Figure("threads.final", "threads final", Unit.COUNT, s -> s.threads().fin()),
       new Figure("threads.mean", "threads mean", Unit.COUNT, s -> s.threads().mean()),
+      new Figure("threads.os.peak", "OS threads peak", Unit.COUNT, s -> s.threads().os().peak()),
+      new Figure("threads.os.final", "OS threads final", Unit.COUNT, s -> s.threads().os().fin()),
       new Figure("ms.created", "Ms created", Unit.COUNT, s -> s.ms().created()),
       new Figure("retakes", "retakes", Unit.COUNT, RunSummary::retakes),
       new Figure("handoffs", "handoffs", Unit.COUNT, RunSummary::handoffs),

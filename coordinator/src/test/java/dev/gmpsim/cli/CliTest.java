@@ -65,7 +65,7 @@ class CliTest {
     assertEquals(3, trace.lines().count());
     String csv = Files.readString(out.resolve("timeseries.csv"));
     assertTrue(csv.startsWith("time_ns,threads,idle_threads,spinning_threads,idle_ps,global_runq,local_runq,"
-        + "ms_in_syscall,gs_netpoll,goroutines\n"));
+        + "ms_in_syscall,gs_netpoll,goroutines,threads_os\n"));
     assertTrue(csv.lines().count() > 3);
     try (var files = Files.list(out)) {
       assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");

@@ -430,7 +430,8 @@ class SweepLoaderTest {
         metrics: [threads.peak, retakes, requestLatencyNs.p99, syscallTable.read.calls, threads]
         """);
     assertEquals(List.of("threads.peak", "retakes", "requestLatencyNs.p99", "syscallTable.read.calls", "threads.final",
-        "threads.mean"), p.metrics());
+        "threads.mean", "threads.schedtrace.peak", "threads.schedtrace.final", "threads.schedtrace.mean",
+        "threads.os.peak", "threads.os.final", "threads.os.mean"), p.metrics());
     ScenarioException e = error("""
         base: base.yaml
         metrics:

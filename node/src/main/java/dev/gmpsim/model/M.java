@@ -52,6 +52,8 @@ public final class M extends SimActor<M.Command> {
     SYSCALL,
     LOCKED_WAIT,
     TEMPLATE,
+    /** m0 after a goroutine exited locked to it: parked for good, its OS thread kept. */
+    WEDGED,
     DEAD;
 
     final String label = name().toLowerCase(java.util.Locale.ROOT);
@@ -623,6 +625,9 @@ public final class M extends SimActor<M.Command> {
     run.gDead(g);
     curg = null;
     view.curg = -1;
+    if (g.lockedm == id && id == 0) {
+      return wedgeM0(t);
+    }
     if (g.lockedm == id) {
       // mexit: release and hand off the P, and the thread is gone.
       stats.count(Counter.LOCKED_MS_DESTROYED);
@@ -638,6 +643,28 @@ public final class M extends SimActor<M.Command> {
     view.lockedg = -1;
     schedule(t + run.cost.schedule());
     return this;
+  }
+
+  /**
+   * mexit on m0: exiting the main thread would leave the process a zombie on Linux, so the
+   * runtime hands off the P and parks m0 for good (nmfreed++: schedtrace stops counting it, but
+   * the OS thread stays). Nothing may wake it: the runtime throws "locked m0 woke up".
+   */
+  private Behavior<Command> wedgeM0(long t) {
+    send(p, new P.Drop(t, id));
+    send(run.sched, new Sched.MExit(t, id));
+    setState(State.WEDGED, t);
+    view.p = -1;
+    view.lockedg = -1;
+    view.blocked = true;
+    lockedg = null;
+    stats.mAlive(-1);
+    return Behaviors.receiveMessage(
+        m -> {
+          violation("locked m0 woke up (" + m.getClass().getSimpleName() + ")");
+          run.events.deliverNext();
+          return Behaviors.same();
+        });
   }
 
   private void die(long t) {
@@ -666,6 +693,7 @@ public final class M extends SimActor<M.Command> {
       case IDLE -> tr.m(id, t, TraceRecorder.Kind.IDLE, "idle (stopm)", -1);
       case LOCKED_WAIT -> tr.m(id, t, TraceRecorder.Kind.LOCKED, "locked, waiting for its G", -1);
       case TEMPLATE -> tr.m(id, t, TraceRecorder.Kind.IDLE, "template thread", -1);
+      case WEDGED -> tr.m(id, t, TraceRecorder.Kind.IDLE, "wedged (m0 after a locked exit)", -1);
       case DEAD -> tr.m(id, t, TraceRecorder.Kind.NONE, null, -1);
     }
   }

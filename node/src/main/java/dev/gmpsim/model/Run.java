@@ -84,6 +84,9 @@ public final class Run extends AbstractBehavior<Run.Command> {
     boolean cgo = run.runtime.cgo() || run.scenario.usesCgo();
     int firstFree = cgo ? 3 : 2;
     Sched.initAtomics(run, firstFree);
+    if (cgo) {
+      run.stats.osThreadsDiffer(0, -1); // the extra M has no OS thread until C calls into Go
+    }
     run.sched = ctx.spawn(Sched.create(run, firstFree), "sched", run.dispatcher);
     if (cgo) {
       run.mview(1);

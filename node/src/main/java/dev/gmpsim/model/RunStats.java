@@ -24,11 +24,11 @@ public final class RunStats {
   final Histogram requestLatency = new Histogram(MAX_LATENCY, 3);
   private final long[] where = new long[G.Where.values().length];
 
-  // Threads (mcount) over time.
-  private long threadsPeak;
-  private double threadsArea;
-  private long threadsSince;
-  private int threadsNow;
+  // Threads over time: schedtrace's mcount, and the OS's (mcount without the cgo extra M, which
+  // has no thread until C calls into Go, plus a wedged m0, which schedtrace no longer counts).
+  private final ThreadCount threads;
+  private final ThreadCount osThreads;
+  private int osMinusMcount;
 
   // Goroutines.
   long gsLive;
@@ -54,10 +54,11 @@ public final class RunStats {
     this.atomics = atomics;
     this.warmup = warmup;
     this.sampleEvery = sampleEvery;
-    this.threadsSince = warmup;
+    this.threads = new ThreadCount(warmup);
+    this.osThreads = new ThreadCount(warmup);
     timeseries.append(
         "time_ns,threads,idle_threads,spinning_threads,idle_ps,global_runq,local_runq,"
-            + "ms_in_syscall,gs_netpoll,goroutines\n");
+            + "ms_in_syscall,gs_netpoll,goroutines,threads_os\n");
   }
 
   /** True once the warm-up has ended and the figures were reset: they cover only what followed. */
@@ -135,28 +136,42 @@ public final class RunStats {
 
   /** Sched calls this whenever mcount changes. */
   void threads(long now, int mcount) {
-    if (now > threadsSince) {
-      threadsArea += (double) threadsNow * (now - threadsSince);
-      threadsSince = now;
-    }
-    threadsNow = mcount;
-    if (now >= warmup || atWarmup == null) {
-      threadsPeak = Math.max(threadsPeak, mcount);
-    }
+    boolean inWindow = now >= warmup || atWarmup == null;
+    threads.set(now, mcount, inWindow);
+    osThreads.set(now, mcount + osMinusMcount, inWindow);
+  }
+
+  /**
+   * Sched calls this when a thread's OS existence and schedtrace's count part ways: -1 for the
+   * extra M of a cgo binary (counted, no thread), +1 when m0 wedges (thread kept, not counted).
+   */
+  void osThreadsDiffer(long now, int delta) {
+    osMinusMcount += delta;
+    threads(now, threads.now());
   }
 
   long threadsPeak() {
-    return threadsPeak;
+    return threads.peak();
   }
 
   double threadsMean(long end) {
-    double area = threadsArea + (double) threadsNow * Math.max(0, end - threadsSince);
-    long span = end - warmup;
-    return span <= 0 ? threadsNow : area / span;
+    return threads.mean(end);
   }
 
   int threadsNow() {
-    return threadsNow;
+    return threads.now();
+  }
+
+  long osThreadsPeak() {
+    return osThreads.peak();
+  }
+
+  double osThreadsMean(long end) {
+    return osThreads.mean(end);
+  }
+
+  int osThreadsNow() {
+    return osThreads.now();
   }
 
   /** M actors alive (plus sysmon, counted by the run): must equal mcount. */
@@ -232,10 +247,11 @@ public final class RunStats {
       syscallTable.clear();
       schedLatency.reset();
       requestLatency.reset();
-      threadsPeak = threadsNow;
+      threads.resetPeak();
+      osThreads.resetPeak();
       // Peaks are of the window, like every other figure; the state at its start is kept.
       gsPeak = gsLive;
-      threadsAtWarmup = threadsNow;
+      threadsAtWarmup = threads.now();
       gsAtWarmup = gsLive;
     }
     while (nextSample < t || (last && nextSample <= t)) {
@@ -250,7 +266,7 @@ public final class RunStats {
     Atomics a = atomics;
     timeseries
         .append(at).append(',')
-        .append(threadsNow).append(',')
+        .append(threads.now()).append(',')
         .append(a.nmidle).append(',')
         .append(a.nmspinning).append(',')
         .append(a.npidle).append(',')
@@ -258,7 +274,8 @@ public final class RunStats {
         .append(a.localRunq()).append(',')
         .append(a.msInSyscall).append(',')
         .append(a.netpollWaiters).append(',')
-        .append(gsLive).append('\n');
+        .append(gsLive).append(',')
+        .append(osThreads.now()).append('\n');
     int running = 0;
     int insyscall = 0;
     for (int st : a.pStatus) {

@@ -365,8 +365,13 @@ public final class Sched extends SimActor<Sched.Command> {
   private Behavior<Command> onMExit(MExit e) {
     nmfreed++;
     atomics.mcount = mnext - nmfreed;
-    run.stats.count(Counter.MS_DESTROYED);
     run.stats.threads(now, atomics.mcount);
+    if (e.mid() == 0) {
+      // m0 is wedged, not gone: its OS thread stays (see M.wedgeM0).
+      run.stats.osThreadsDiffer(now, +1);
+    } else {
+      run.stats.count(Counter.MS_DESTROYED);
+    }
     return this;
   }
 

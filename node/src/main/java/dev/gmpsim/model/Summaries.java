@@ -32,7 +32,10 @@ final class Summaries {
             end,
             new RunSummary.Window(s.windowed() ? run.scenario.warmup() : 0, end, s.threadsAtWarmup, s.gsAtWarmup),
             fin.events(),
-            new RunSummary.Threads(s.threadsPeak(), a.mcount, round(s.threadsMean(end))),
+            RunSummary.Threads.of(
+                new RunSummary.Count(s.threadsPeak(), a.mcount, round(s.threadsMean(end))),
+                new RunSummary.Count(
+                    s.osThreadsPeak(), s.osThreadsNow(), round(s.osThreadsMean(end)))),
             new RunSummary.Ms(
                 s.counter(Counter.MS_CREATED), a.nmidle, s.counter(Counter.MS_DESTROYED)),
             s.counter(Counter.RETAKES),

@@ -80,8 +80,24 @@ public record RunSummary(
       int idleMsCap,
       int maxThreads) {}
 
-  /** Thread (M) counts: as schedtrace's threads=, i.e. mcount(). */
-  public record Threads(long peak, long fin, double mean) {
+  /**
+   * Thread (M) counts. {@code peak}, {@code final} and {@code mean} are schedtrace's threads=
+   * (mcount()), kept at the top so that existing sweeps and scripts read what they always read;
+   * {@code schedtrace} repeats them and {@code os} is what /proc/PID/status and ps -L show.
+   */
+  public record Threads(long peak, long fin, double mean, Count schedtrace, Count os) {
+    public static Threads of(Count schedtrace, Count os) {
+      return new Threads(schedtrace.peak(), schedtrace.fin(), schedtrace.mean(), schedtrace, os);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonProperty("final")
+    public long fin() {
+      return fin;
+    }
+  }
+
+  /** One thread count: its peak, its value at the end and its time-weighted mean. */
+  public record Count(long peak, long fin, double mean) {
     @com.fasterxml.jackson.annotation.JsonProperty("final")
     public long fin() {
       return fin;

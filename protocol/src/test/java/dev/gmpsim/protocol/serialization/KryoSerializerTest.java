@@ -192,7 +192,7 @@ class KryoSerializerTest {
     table.put("futex", new RunSummary.SyscallRow(17, 900_000, 0));
     return new RunSummary("workload-a", "model-7", "1.22", 4, "ok", 42, 5_000_000_000L,
         new RunSummary.Window(500_000_000L, 5_000_000_000L, 30, 5006), 123_456_789L,
-        new RunSummary.Threads(12, 9, 10.5), new RunSummary.Ms(14, 3, 2), 77, 31,
+        RunSummary.Threads.of(new RunSummary.Count(12, 9, 10.5), new RunSummary.Count(11, 8, 9.5)), new RunSummary.Ms(14, 3, 2), 77, 31,
         new RunSummary.Exitsyscall(900, 100), 1017, 5, 200, 33, 0.875,
         new RunSummary.Percentiles(10_000, 500, 900, 2_000, 10_000, 50_000, 712.25),
         new RunSummary.Percentiles(9_000, 50_000, 90_000, 1_000_000, 3_000_000, 9_000_000, 81_234.5),
