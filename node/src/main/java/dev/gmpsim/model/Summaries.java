@@ -24,7 +24,7 @@ final class Summaries {
     RunSummary summary =
         new RunSummary(
             run.scenario.name(),
-            Run.MODEL_VERSION,
+            Run.modelVersion(run.runtime),
             run.runtime.goVersion(),
             run.runtime.gomaxprocs(),
             outcome,
