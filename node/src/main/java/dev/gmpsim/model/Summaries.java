@@ -63,6 +63,7 @@ final class Summaries {
                 s.counter(Counter.TEMPLATE_THREADS)),
             table,
             new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0),
+            RuntimeMetrics.of(run, s.schedLatency),
             settings(run, options),
             run.faults == null ? null : run.faults.report());
     return new RunResult(summary, s.schedtrace(), s.timeseries());
