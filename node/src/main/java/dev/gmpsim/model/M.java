@@ -294,6 +294,12 @@ public final class M extends SimActor<M.Command> {
             startCompute(t, d);
             return this;
           }
+        } else if (op instanceof Op.RawSyscall r) {
+          // No entersyscall: to the scheduler this is Go code running on its P.
+          long d = run.cost.syscall() + r.duration().sample(run.rng);
+          stats.syscall(r.name(), d);
+          startCompute(t, d);
+          return this;
         } else if (op instanceof Op.Syscall s) {
           long d = s.duration().sample(run.rng);
           d += run.cost.wakeup(s.name(), d, s.wakeup());

@@ -105,6 +105,8 @@ final class Programs {
   private Op compile(Step s) {
     if (s instanceof Step.Compute c) {
       return new Op.Compute(c.duration());
+    } else if (s instanceof Step.RawSyscall r) {
+      return new Op.RawSyscall(r.name(), r.duration());
     } else if (s instanceof Step.Syscall c) {
       return new Op.Syscall(c.name(), c.duration(), false, c.wakeup());
     } else if (s instanceof Step.SyscallBlock c) {
