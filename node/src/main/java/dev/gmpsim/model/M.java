@@ -408,6 +408,8 @@ public final class M extends SimActor<M.Command> {
             return gopark(t, "IO wait", null);
           }
           g.lastReady = next; // a connection was already waiting in the backlog
+        } else if (op instanceof Op.RequestStart) {
+          g.requestStart = t;
         } else if (op instanceof Op.RequestEnd) {
           if (g.requestStart >= 0) {
             stats.requestLatency(t, t - g.requestStart);

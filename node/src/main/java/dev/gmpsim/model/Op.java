@@ -75,6 +75,9 @@ public sealed interface Op {
 
   record RequestEnd() implements Op {}
 
+  /** A request-start step: the G's request latency counts from here. */
+  record RequestStart() implements Op {}
+
   /** runtime.main in a cgo binary starts the template thread. */
   record StartTemplateThread() implements Op {}
 }

@@ -143,6 +143,10 @@ final class Programs {
       return new Op.Block("select (no cases)");
     } else if (s instanceof Step.Exit) {
       return new Op.Exit();
+    } else if (s instanceof Step.RequestStart) {
+      return new Op.RequestStart();
+    } else if (s instanceof Step.RequestEnd) {
+      return new Op.RequestEnd();
     } else if (s instanceof Step.FileRead f) {
       return new Op.Loop(1, fileRead(f));
     } else if (s instanceof Step.Call c) {

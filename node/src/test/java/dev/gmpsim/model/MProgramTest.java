@@ -269,6 +269,17 @@ class MProgramTest extends ModelTest {
   }
 
   @Test
+  void requestStartAndEndMarkWhatRequestLatencyMeasures() {
+    Rig r = new Rig(ZeroCosts.scenario(2));
+    G g = r.h.g(new Op.Compute(Dist.constant(5_000)), new Op.RequestStart(),
+        new Op.Compute(Dist.constant(3_000)), new Op.RequestEnd(),
+        new Op.Compute(Dist.constant(7_000)), new Op.Block("after"));
+    r.run(g, 1_000).finishOk();
+    assertEquals(1, r.h.run.stats.requestLatency.getTotalCount());
+    assertEquals(3_000, r.h.run.stats.requestLatency.getMaxValue(), "from request-start to request-end only");
+  }
+
+  @Test
   void aRawSyscallKeepsThePAndIsListedUnderItsName() {
     Rig r = new Rig(ZeroCosts.scenario(2, "syscall: 100ns"));
     G g = r.h.g(new Op.RawSyscall("epoll_ctl", Dist.constant(2_000)), new Op.Block("after"));

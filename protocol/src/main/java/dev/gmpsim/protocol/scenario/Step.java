@@ -137,4 +137,10 @@ public sealed interface Step {
 
   /** The goroutine returns (goexit). Reaching the end of a program does the same. */
   record Exit() implements Step {}
+
+  /** A request starts here: its latency counts from now (time.Now() at the handler's start). */
+  record RequestStart() implements Step {}
+
+  /** The request ends here: its latency goes to requestLatencyNs. */
+  record RequestEnd() implements Step {}
 }

@@ -18,7 +18,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
       List.of(
           "compute", "syscall", "syscall-block", "raw-syscall", "cgo", "vdso", "net-read", "net-write", "sleep",
           "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
-          "block", "exit", "file-read", "call");
+          "block", "exit", "file-read", "call", "request-start", "request-end");
 
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
@@ -55,6 +55,8 @@ final class StepDeserializer extends StdDeserializer<Step> {
       case "gosched" -> new Step.Gosched();
       case "block" -> new Step.Block();
       case "exit" -> new Step.Exit();
+      case "request-start" -> new Step.RequestStart();
+      case "request-end" -> new Step.RequestEnd();
       default -> {
         if (KINDS.contains(kind)) {
           ctxt.reportInputMismatch(this, "step '%s' needs an argument", kind);

@@ -87,17 +87,21 @@ class LanguageTest {
   }
 
   @Test
-  void rawSyscallByNameOrBare() throws Exception {
+  void rawSyscallAndRequestBoundaries() throws Exception {
     Scenario s = ScenarioLoader.parse("raw.yaml", """
         workload:
           - kind: goroutines
             steps:
               - raw-syscall: {name: epoll_ctl, duration: 2us}
               - raw-syscall: 5us
+              - request-start
+              - request-end
         """);
     List<Step> steps = s.workload().get(0).steps();
     assertEquals(new Step.RawSyscall("epoll_ctl", Dist.constant(2_000)), steps.get(0));
     assertEquals(new Step.RawSyscall("rawsyscall", Dist.constant(5_000)), steps.get(1));
+    assertEquals(new Step.RequestStart(), steps.get(2));
+    assertEquals(new Step.RequestEnd(), steps.get(3));
     ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("raw.yaml", """
         workload:
           - kind: goroutines
