@@ -6,6 +6,8 @@
 #   calibration/run.sh --model-only    # no real runs: compare with the stored real-go-1.19.tsv
 #   GOVER=1.22 calibration/run.sh      # another Go (Debian's golang-1.22-go, from backports);
 #                                      # the mirrors then run under that version's rules
+#   GOVER=1.26 calibration/run.sh      # Go 1.26 from Debian's unstable archive, unpacked into
+#                                      # calibration/.go (no system upgrade; see fetch-go.sh)
 #
 # 1. Installs what is missing with apt-get (as root, or through sudo): Go $GOVER (default 1.19,
 #    golang-$GOVER-go in /usr/lib/go-$GOVER; 1.21 and later come from bookworm-backports, which
@@ -27,6 +29,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 GOVER=${GOVER:-1.19}
+if [[ -z ${GO:-} && ! -x /usr/lib/go-$GOVER/bin/go && -x $here/.go/go-$GOVER/usr/lib/go-$GOVER/bin/go ]]; then
+  GO=$here/.go/go-$GOVER/usr/lib/go-$GOVER/bin/go
+fi
 GO=${GO:-/usr/lib/go-$GOVER/bin/go}
 RUNS=${RUNS:-3}
 ONLY=${ONLY:-.}
@@ -44,6 +49,13 @@ log() { echo "run.sh: $*" >&2; }
 
 # --- 1. what the machine needs ---
 missing=()
+if [[ $model_only == 0 && ! -x $GO ]] && ! apt-cache show "golang-$GOVER-go" >/dev/null 2>&1 \
+    && ! apt-cache show -o "Dir::Etc::sourcelist=/dev/null" "golang-$GOVER-go" >/dev/null 2>&1 \
+    && [[ $GOVER == 1.2[4-9]* ]]; then
+  # Newer than stable and backports: unpack unstable's packages into calibration/.go.
+  "$here/fetch-go.sh" "$GOVER" >&2
+  GO=$here/.go/go-$GOVER/usr/lib/go-$GOVER/bin/go
+fi
 if [[ $model_only == 0 ]]; then
   [[ -x $GO ]] || missing+=("golang-$GOVER-go")
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)

@@ -70,6 +70,8 @@ public final class Atomics {
    */
   final long[] pTimerNext;
   final int[] pM;
+  /** The M whose syscall holds P i (-1: none); Go 1.26 shows it as the P's m. */
+  final int[] pSyscallM;
 
   // Owned by the Ms: how many are in a syscall or cgo call right now (for the time series), and
   // how many locked Ms wait for their goroutine (sched.nmidlelocked).
@@ -86,6 +88,8 @@ public final class Atomics {
     pTimerNext = new long[gomaxprocs];
     java.util.Arrays.fill(pTimerNext, Long.MAX_VALUE);
     pM = new int[gomaxprocs];
+    pSyscallM = new int[gomaxprocs];
+    java.util.Arrays.fill(pSyscallM, -1);
     java.util.Arrays.fill(pM, -1); // held by no M until acquired (M0 is a real M)
     pIdle = new boolean[gomaxprocs];
   }

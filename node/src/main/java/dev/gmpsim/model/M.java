@@ -304,6 +304,12 @@ public final class M extends SimActor<M.Command> {
             startCompute(t, d);
             return this;
           }
+        } else if (op instanceof Op.RawSyscall r) {
+          // No entersyscall: to the scheduler this is Go code running on its P.
+          long d = run.cost.syscall() + r.duration().sample(run.rng);
+          stats.syscall(r.name(), d);
+          startCompute(t, d);
+          return this;
         } else if (op instanceof Op.Syscall s) {
           long d = s.duration().sample(run.rng);
           d += run.cost.wakeup(s.name(), d, s.wakeup());
@@ -415,6 +421,8 @@ public final class M extends SimActor<M.Command> {
             return gopark(t, "IO wait", null);
           }
           g.lastReady = next; // a connection was already waiting in the backlog
+        } else if (op instanceof Op.RequestStart) {
+          g.requestStart = t;
         } else if (op instanceof Op.RequestEnd) {
           if (g.requestStart >= 0) {
             stats.requestLatency(t, t - g.requestStart);

@@ -9,6 +9,9 @@ import dev.gmpsim.protocol.scenario.Dist;
 public sealed interface Op {
   record Compute(Dist duration) implements Op {}
 
+  /** RawSyscall: the kernel without entersyscall; the P stays, as for compute. */
+  record RawSyscall(String name, Dist duration) implements Op {}
+
   /** {@code wakeup} null: the cost table's rule for a call of this name (Costs.wakeup). */
   record Syscall(String name, Dist duration, boolean block, Dist wakeup) implements Op {
     Syscall(String name, Dist duration, boolean block) {
@@ -71,6 +74,9 @@ public sealed interface Op {
   record Accept(int arrivals) implements Op {}
 
   record RequestEnd() implements Op {}
+
+  /** A request-start step: the G's request latency counts from here. */
+  record RequestStart() implements Op {}
 
   /** runtime.main in a cgo binary starts the template thread. */
   record StartTemplateThread() implements Op {}

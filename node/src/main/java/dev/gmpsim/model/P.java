@@ -129,6 +129,7 @@ public final class P extends SimActor<P.Command> {
   private long schedtick;
   private long syscalltick;
   private String syscallName = "";
+  private int syscallMid = -1;
 
   public static Behavior<Command> create(RunContext run, int id) {
     return run.wrap("P", id, Behaviors.setup(ctx -> new P(ctx, run, id)));
@@ -209,6 +210,7 @@ public final class P extends SimActor<P.Command> {
       return this;
     }
     syscallName = e.name();
+    syscallMid = e.mid();
     holder = null;
     holderId = -1;
     if (e.block()) {
@@ -625,5 +627,6 @@ public final class P extends SimActor<P.Command> {
     atomics.pRunqLen[id] = runq.size();
     atomics.pRunnext[id] = runnext != null;
     atomics.pM[id] = holderId;
+    atomics.pSyscallM[id] = status == _Psyscall ? syscallMid : -1;
   }
 }

@@ -113,6 +113,8 @@ final class Programs {
   private Op compile(Step s) {
     if (s instanceof Step.Compute c) {
       return new Op.Compute(c.duration());
+    } else if (s instanceof Step.RawSyscall r) {
+      return new Op.RawSyscall(r.name(), r.duration());
     } else if (s instanceof Step.Syscall c) {
       return new Op.Syscall(c.name(), c.duration(), false, c.wakeup());
     } else if (s instanceof Step.SyscallBlock c) {
@@ -149,6 +151,10 @@ final class Programs {
       return new Op.Block("select (no cases)");
     } else if (s instanceof Step.Exit) {
       return new Op.Exit();
+    } else if (s instanceof Step.RequestStart) {
+      return new Op.RequestStart();
+    } else if (s instanceof Step.RequestEnd) {
+      return new Op.RequestEnd();
     } else if (s instanceof Step.FileRead f) {
       return new Op.Loop(1, fileRead(f));
     } else if (s instanceof Step.Call c) {

@@ -21,6 +21,12 @@ import java.util.List;
 public final class Run extends AbstractBehavior<Run.Command> {
   /** Bumped whenever a change to the model changes results for the same scenario and seed. */
   public static final String MODEL_VERSION = "gmpsim-model/2 (go1.19-1.25 rules)";
+  /** The same model under Go 1.26's syscall path (no _Psyscall; see SyscallPath). */
+  public static final String MODEL_VERSION_126 = "gmpsim-model/2 (go1.26 rules)";
+
+  static String modelVersion(dev.gmpsim.protocol.scenario.RuntimeSpec runtime) {
+    return SyscallPath.of(runtime) == SyscallPath.GSYSCALL ? MODEL_VERSION_126 : MODEL_VERSION;
+  }
 
   public sealed interface Command {}
 

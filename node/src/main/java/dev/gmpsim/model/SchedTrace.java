@@ -5,16 +5,20 @@ package dev.gmpsim.model;
  * proc.go's schedtrace() does: "SCHED 0ms" at the first line, needspinning from Go 1.21. In
  * scheddetail, Ms are listed newest first (allm is a list new Ms are pushed onto); gcwaiting and
  * sysmonwait print as booleans from Go 1.20 (atomic.Bool), and a missing M, G or P as "nil"
- * instead of -1 from Go 1.21 (as Go 1.22 and 1.23 print them).
+ * instead of -1 from Go 1.21 (as Go 1.22 and 1.23 print them). Go 1.26 spaces the run queue
+ * lengths ({@code [ 0 0 ]}) and adds {@code schedticks=[ ... ]}, and shows a P in a syscall as
+ * running and held by the thread in the syscall (see {@link SyscallPath}).
  */
 final class SchedTrace {
   private final RunContext run;
   private final Atomics a;
+  private final SyscallPath path;
   private long starttime = -1;
 
   SchedTrace(RunContext run) {
     this.run = run;
     this.a = run.atomics;
+    this.path = SyscallPath.of(run.runtime);
   }
 
   void print(long now) {
@@ -42,6 +46,19 @@ final class SchedTrace {
       detail();
       return;
     }
+    if (run.runtime.goMinor() >= 26) {
+      b.append(" [");
+      for (int i = 0; i < a.gomaxprocs(); i++) {
+        b.append(' ').append(a.pRunqLen[i]);
+      }
+      b.append(" ] schedticks=[ ");
+      for (int i = 0; i < a.gomaxprocs(); i++) {
+        b.append(a.pSchedtick[i]).append(' ');
+      }
+      b.append(']');
+      run.stats.schedtraceLine(b.toString());
+      return;
+    }
     for (int i = 0; i < a.gomaxprocs(); i++) {
       b.append(i == 0 ? " [" : " ").append(a.pRunqLen[i]);
     }
@@ -53,15 +70,17 @@ final class SchedTrace {
     // One snapshot, as the runtime's under sched.lock: an M's p is read from the P that holds it,
     // not from the M's own view, which lags while an Execute or Resume is on its way.
     java.util.Map<Integer, Integer> heldBy = new java.util.HashMap<>();
+    int[] shownM = new int[a.gomaxprocs()];
     for (int i = 0; i < a.gomaxprocs(); i++) {
-      if (a.pM[i] >= 0) {
-        heldBy.put(a.pM[i], i);
+      shownM[i] = path.shownM(a.pStatus[i], a.pM[i], a.pSyscallM[i]);
+      if (shownM[i] >= 0) {
+        heldBy.put(shownM[i], i);
       }
     }
     for (int i = 0; i < a.gomaxprocs(); i++) {
       run.stats.schedtraceLine(
-          "  P" + i + ": status=" + a.pStatus[i] + " schedtick=" + a.pSchedtick[i]
-              + " syscalltick=" + a.pSyscalltick[i] + " m=" + id(a.pM[i])
+          "  P" + i + ": status=" + path.shownStatus(a.pStatus[i]) + " schedtick=" + a.pSchedtick[i]
+              + " syscalltick=" + a.pSyscalltick[i] + " m=" + id(shownM[i])
               + " runqsize=" + a.pRunqLen[i] + " gfreecnt=0 timerslen=0");
     }
     for (int i = run.ms.size() - 1; i >= 0; i--) {

@@ -24,7 +24,7 @@ final class Summaries {
     RunSummary summary =
         new RunSummary(
             run.scenario.name(),
-            Run.MODEL_VERSION,
+            Run.modelVersion(run.runtime),
             run.runtime.goVersion(),
             run.runtime.gomaxprocs(),
             outcome,
@@ -66,6 +66,7 @@ final class Summaries {
                 s.counter(Counter.TEMPLATE_THREADS)),
             table,
             new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0),
+            RuntimeMetrics.of(run, s.schedLatency),
             settings(run, options),
             run.faults == null ? null : run.faults.report());
     return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());

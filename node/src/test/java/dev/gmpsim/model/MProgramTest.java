@@ -268,6 +268,31 @@ class MProgramTest extends ModelTest {
     assertEquals(50_005_000, row(r.h, "cgo")[1]);
   }
 
+  @Test
+  void requestStartAndEndMarkWhatRequestLatencyMeasures() {
+    Rig r = new Rig(ZeroCosts.scenario(2));
+    G g = r.h.g(new Op.Compute(Dist.constant(5_000)), new Op.RequestStart(),
+        new Op.Compute(Dist.constant(3_000)), new Op.RequestEnd(),
+        new Op.Compute(Dist.constant(7_000)), new Op.Block("after"));
+    r.run(g, 1_000).finishOk();
+    assertEquals(1, r.h.run.stats.requestLatency.getTotalCount());
+    var h = r.h.run.stats.requestLatency;
+    assertEquals(3_000, h.lowestEquivalentValue(h.getMaxValue()), "from request-start to request-end only");
+  }
+
+  @Test
+  void aRawSyscallKeepsThePAndIsListedUnderItsName() {
+    Rig r = new Rig(ZeroCosts.scenario(2, "syscall: 100ns"));
+    G g = r.h.g(new Op.RawSyscall("epoll_ctl", Dist.constant(2_000)), new Op.Block("after"));
+    r.run(g, 1_000).finishOk();
+    List<Msg> p = r.pAfterAcquire();
+    assertEquals(1, p.size(), "no entersyscall, no EnterSyscall to the P: " + p);
+    assertEquals(1_000 + 100 + 2_000, assertInstanceOf(P.Schedule.class, p.get(0)).at());
+    assertEquals(0, r.h.run.stats.counter(Counter.SYSCALLS));
+    assertEquals(1, row(r.h, "epoll_ctl")[0]);
+    assertEquals(2_100, row(r.h, "epoll_ctl")[1], "the kernel's entry and exit and the call");
+  }
+
   @ParameterizedTest(name = "vdso available: {0}")
   @ValueSource(booleans = {true, false})
   void aVdsoCallNeverTellsThePAndCostsVdsoOrTheFallback(boolean vdso) {

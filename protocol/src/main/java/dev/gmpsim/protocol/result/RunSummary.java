@@ -35,8 +35,20 @@ public record RunSummary(
     Scheduler scheduler,
     Map<String, SyscallRow> syscallTable,
     Invariants invariants,
+    Map<String, RuntimeMetric> runtimeMetrics,
     Settings settings,
     List<FaultReport> faults) {
+
+  /**
+   * A runtime/metrics value at the end of the run, under the name a Go program reads it by
+   * ({@code /sched/goroutines:goroutines}), with the Go version that added it: {@code value} for
+   * a scalar, {@code buckets} (the non-empty ones, in seconds) for a histogram.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RuntimeMetric(String since, Long value, List<Bucket> buckets) {}
+
+  /** A histogram bucket of runtime/metrics: [fromSeconds, toSeconds) held count samples. */
+  public record Bucket(double fromSeconds, double toSeconds, long count) {}
 
   /**
    * One declared fault: what it is ({@code fault}: its name or description), how many times it

@@ -65,8 +65,8 @@ public record RuntimeSpec(
   public RuntimeSpec {
     goVersion = goVersion == null ? "1.22" : goVersion;
     FieldException.require(
-        goVersion.matches("1\\.(19|2[0-5])"), "go-version",
-        "go-version must be 1.19 to 1.25 (the runtimes with _Psyscall), got %s", goVersion);
+        goVersion.matches("1\\.(19|2[0-6])"), "go-version",
+        "go-version must be 1.19 to 1.26, got %s", goVersion);
     cpus = cpus == null ? 4 : cpus;
     FieldException.require(cpus >= 1 && cpus <= 1024, "cpus", "cpus must be 1..1024, got %d", cpus);
     FieldException.require(

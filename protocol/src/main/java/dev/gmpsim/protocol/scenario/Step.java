@@ -15,6 +15,13 @@ public sealed interface Step {
   record Compute(Dist duration) implements Step {}
 
   /**
+   * syscall.RawSyscall (or the runtime's own raw calls: epoll_ctl, vfork/exec from os/exec): the
+   * kernel for {@code duration} without entersyscall, so the P stays with the thread as for
+   * compute; listed in the syscall table under {@code name}.
+   */
+  record RawSyscall(String name, Dist duration) implements Step {}
+
+  /**
    * A blocking system call: entersyscall, the kernel for {@code duration}, exitsyscall. {@code
    * wakeup} is how long the thread takes to run again once the wait is over; null means the cost
    * table's rule (see docs/costs.md).
@@ -130,4 +137,10 @@ public sealed interface Step {
 
   /** The goroutine returns (goexit). Reaching the end of a program does the same. */
   record Exit() implements Step {}
+
+  /** A request starts here: its latency counts from now (time.Now() at the handler's start). */
+  record RequestStart() implements Step {}
+
+  /** The request ends here: its latency goes to requestLatencyNs. */
+  record RequestEnd() implements Step {}
 }

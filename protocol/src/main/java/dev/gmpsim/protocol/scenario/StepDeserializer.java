@@ -16,9 +16,9 @@ import java.util.Map;
 final class StepDeserializer extends StdDeserializer<Step> {
   static final List<String> KINDS =
       List.of(
-          "compute", "syscall", "syscall-block", "cgo", "vdso", "net-read", "net-write", "sleep",
+          "compute", "syscall", "syscall-block", "raw-syscall", "cgo", "vdso", "net-read", "net-write", "sleep",
           "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
-          "block", "exit", "file-read", "call");
+          "block", "exit", "file-read", "call", "request-start", "request-end");
 
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
@@ -55,6 +55,8 @@ final class StepDeserializer extends StdDeserializer<Step> {
       case "gosched" -> new Step.Gosched();
       case "block" -> new Step.Block();
       case "exit" -> new Step.Exit();
+      case "request-start" -> new Step.RequestStart();
+      case "request-end" -> new Step.RequestEnd();
       default -> {
         if (KINDS.contains(kind)) {
           ctxt.reportInputMismatch(this, "step '%s' needs an argument", kind);
@@ -82,6 +84,17 @@ final class StepDeserializer extends StdDeserializer<Step> {
         }
       case "sleep":
         return new Step.Sleep(dist(p, ctxt));
+      case "raw-syscall":
+        {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            Map<String, String> args = args(p, ctxt, kind, List.of("name", "duration"));
+            if (!args.containsKey("duration")) {
+              ctxt.reportInputMismatch(this, "raw-syscall needs a duration");
+            }
+            return new Step.RawSyscall(args.getOrDefault("name", "rawsyscall"), parse(ctxt, args.get("duration")));
+          }
+          return new Step.RawSyscall("rawsyscall", dist(p, ctxt));
+        }
       case "vdso":
         if (p.currentToken() == JsonToken.VALUE_NULL) {
           return new Step.Vdso("clock_gettime");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,32 @@ class LanguageTest {
         """));
     assertEquals(4, e.line());
     assertTrue(e.getMessage().contains("cache-hit"), e.getMessage());
+  }
+
+  @Test
+  void rawSyscallAndRequestBoundaries() throws Exception {
+    Scenario s = ScenarioLoader.parse("raw.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - raw-syscall: {name: epoll_ctl, duration: 2us}
+              - raw-syscall: 5us
+              - request-start
+              - request-end
+        """);
+    List<Step> steps = s.workload().get(0).steps();
+    assertEquals(new Step.RawSyscall("epoll_ctl", Dist.constant(2_000)), steps.get(0));
+    assertEquals(new Step.RawSyscall("rawsyscall", Dist.constant(5_000)), steps.get(1));
+    assertEquals(new Step.RequestStart(), steps.get(2));
+    assertEquals(new Step.RequestEnd(), steps.get(3));
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("raw.yaml", """
+        workload:
+          - kind: goroutines
+            steps:
+              - raw-syscall: {name: epoll_ctl}
+        """));
+    assertTrue(e.getMessage().startsWith("raw.yaml:4:"), e.getMessage());
+    assertTrue(e.getMessage().contains("raw-syscall needs a duration"), e.getMessage());
   }
 
   @Test

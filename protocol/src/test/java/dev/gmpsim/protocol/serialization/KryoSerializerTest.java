@@ -199,11 +199,20 @@ class KryoSerializerTest {
         new RunSummary.Goroutines(5000, 5100, 4990),
         new RunSummary.Scheduler(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13), table,
         new RunSummary.Invariants(1_000_000, 0),
+        metrics(),
         new RunSummary.Settings(42, 5_000_000_000L, 500_000_000L, 0, false, 5_000_000L, 0,
             2_000_000, 10_000_000, "1.22", 4, true, true, "go", 10_000, "keep", 64, 10_000),
         List.of(new RunSummary.FaultReport("late", "delay", 2,
             List.of(new RunSummary.Firing(1_000, "P[1]", "Retake", "delay 1ms"),
                 new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))));
+  }
+
+  static Map<String, RunSummary.RuntimeMetric> metrics() {
+    Map<String, RunSummary.RuntimeMetric> m = new java.util.LinkedHashMap<>();
+    m.put("/sched/gomaxprocs:threads", new RunSummary.RuntimeMetric("1.16", 4L, null));
+    m.put("/sched/latencies:seconds", new RunSummary.RuntimeMetric("1.17", null,
+        List.of(new RunSummary.Bucket(0.000_001, 0.000_002, 7))));
+    return m;
   }
 
   @Test
