@@ -422,6 +422,7 @@ public final class Sched extends SimActor<Sched.Command> {
       send(run.allp.get(i), new P.Destroy(now, 0));
     }
     atomics.gomaxprocs = procs;
+    run.stats.procsFrom.put(now, procs);
     wakep();
     return this;
   }
