@@ -197,6 +197,9 @@ public final class Sched extends SimActor<Sched.Command> {
   private Behavior<Command> onHandoff(Handoff h) {
     run.stats.count(Counter.HANDOFFS);
     int pp = h.p();
+    if (pp >= atomics.gomaxprocs()) {
+      return this; // sent before procresize destroyed the P: there is nothing left to hand off
+    }
     if (!atomics.runqempty(pp) || atomics.runqsize != 0) {
       startm(pp, false);
       return this;
@@ -277,6 +280,14 @@ public final class Sched extends SimActor<Sched.Command> {
    * pidleput, then block in netpoll or stopm.
    */
   private void release(int p, ActorRef<M.Command> m, int mid, boolean wasSpinning) {
+    if (p >= atomics.gomaxprocs()) {
+      // The P was destroyed by procresize while this was on its way: no pidleput, the M stops.
+      if (wasSpinning) {
+        decSpinning();
+      }
+      stopm(m, mid);
+      return;
+    }
     if (atomics.runqsize != 0) {
       G[] got = globrunqget(0);
       G[] rest = java.util.Arrays.copyOfRange(got, 1, got.length);

@@ -177,6 +177,19 @@ class EnvironmentFaultsTest extends ModelTest {
     assertEquals(P._Pdead, rig.h.run.atomics.pStatus[3]);
   }
 
+  @Test
+  void aHandoffOrReleaseOfADestroyedPOnItsWayDoesNotPutItBackOnTheIdleList() {
+    ResizeRig rig = new ResizeRig(4, 2);
+    rig.h.at(rig.h.run.sched, new Sched.Handoff(2_000_000, 3));
+    rig.h.at(rig.h.run.sched, new Sched.ReleaseP(2_000_000, 2, rig.m7, 7, false));
+    rig.h.start();
+    assertEquals("ok", rig.h.awaitEnd().outcome());
+    Atomics at = rig.h.run.atomics;
+    assertTrue(!at.pIdle[2] && !at.pIdle[3], "dead Ps are on no idle list");
+    assertEquals(1, at.npidle, "P1 only (P0 was never idle)");
+    assertEquals(1, ModelHarness.only(ModelHarness.drain(rig.ms), M.Stopped.class).size(), "the M that let go of P2 stops");
+  }
+
   /** A real Sched with stub Ps: three handoffs with work make m2, m3, m4 (mcount 3, 4, 5). */
   private static Clock.Finished threads(Fault setMax) {
     Scenario sc = ModelHarness.exact(2, "").withFaults(List.of(setMax));
