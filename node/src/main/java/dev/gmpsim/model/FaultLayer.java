@@ -26,6 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * creation (an M actor being made is a clone) for {@code clone-fails}. The model's handlers know
  * nothing of it.
  *
+ * <p>Environment faults: syscall-hang and syscall-latency answer the M's question to the kernel
+ * layer ({@link Costs#call}) about how long a call takes; gomaxprocs and max-threads are calls
+ * the program makes at a time, put in the event list for sched at the start ({@link #initial}),
+ * and a gomaxprocs call's stop-the-world holds every P, M and sched message while it lasts.
+ *
  * <p>Installed only when a scenario declares faults; it then turns off {@link SimActor}'s
  * in-place delivery ({@link RunContext#inPlace}), so every message to a wrapped actor passes its
  * interceptor, whichever actor sent it. A delayed or stalled message goes back in the event list
