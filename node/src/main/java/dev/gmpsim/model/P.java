@@ -110,6 +110,12 @@ public final class P extends SimActor<P.Command> {
   /** procresize destroys this P (pp.destroy); its timers go to P {@code timersTo}. */
   public record Destroy(long at, int timersTo) implements Command {}
 
+  /**
+   * The stop-the-world of a GOMAXPROCS call took this P if it was in a syscall (CAS _Psyscall ->
+   * _Pgcstop), and procresize makes it idle again: the M, back from the kernel, finds it gone.
+   */
+  public record GcStop(long at) implements Command {}
+
   /** procresize brings a destroyed P back (pp.init): idle, empty. */
   public record Init(long at) implements Command {}
 
@@ -170,7 +176,8 @@ public final class P extends SimActor<P.Command> {
         .on(TimersRun.class, this::onTimersRun)
         .on(Drop.class, this::onDrop)
         .on(Destroy.class, this::onDestroy)
-        .on(Init.class, this::onInit);
+        .on(Init.class, this::onInit)
+        .on(GcStop.class, this::onGcStop);
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
@@ -413,6 +420,18 @@ public final class P extends SimActor<P.Command> {
     // Held: the world stop preempts its G (to the global queue); the M lets go when it schedules.
     dying = true;
     send(holder, new M.Preempt(Math.max(now, executeAt), schedtick));
+    return this;
+  }
+
+  private Behavior<Command> onGcStop(GcStop g) {
+    if (status != _Psyscall) {
+      return this; // its M came back first
+    }
+    status = _Pidle;
+    syscalltick++;
+    publish();
+    // procresize: onto the idle list, or to an M if it has work (handoffp decides which).
+    send(run.sched, new Sched.Handoff(now, id));
     return this;
   }
 

@@ -425,6 +425,11 @@ public final class Sched extends SimActor<Sched.Command> {
       }
       pidleput(i);
     }
+    for (int i = 0; i < Math.min(old, procs); i++) {
+      if (atomics.pStatus[i] == P._Psyscall) {
+        send(run.allp.get(i), new P.GcStop(now)); // the STW took it from its M
+      }
+    }
     for (int i = procs; i < old; i++) {
       if (pidle.remove(i)) {
         atomics.npidle--;

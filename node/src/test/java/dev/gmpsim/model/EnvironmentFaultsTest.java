@@ -146,6 +146,27 @@ class EnvironmentFaultsTest extends ModelTest {
   }
 
   @Test
+  void aPThatSurvivesInASyscallIsTakenFromItsMByTheStopTheWorld() {
+    ResizeRig rig = new ResizeRig(4, 2);
+    ActorRef<P.Command> p0 = rig.h.run.allp.get(0);
+    G g = rig.h.g(new Op.Block("g"));
+    rig.h.at(p0, new P.Acquire(0, rig.m7, 7, false, g, false, null));
+    rig.h.at(p0, new P.EnterSyscall(500_000, 7, false, "read"));
+    rig.h.at(p0, new P.ExitSyscall(2_000_000, rig.m7, 7, g));
+    rig.h.start();
+    assertEquals("ok", rig.h.awaitEnd().outcome());
+    List<M.Resume> resumed = ModelHarness.only(ModelHarness.drain(rig.ms), M.Resume.class);
+    assertEquals(1, resumed.size());
+    assertEquals(2_000_000, resumed.get(0).at());
+    assertEquals(0, rig.h.run.stats.counter(Counter.RETAKES), "not a retake");
+    // P0 went idle at the stop-the-world (procresize handed it on), so the M, back at 2ms, took
+    // an idle P by exitsyscallfast_pidle instead of P0 by the CAS.
+    assertEquals(1, rig.h.run.stats.counter(Counter.HANDOFFS), "procresize handed P0 on");
+    assertEquals(0, rig.h.run.stats.counter(Counter.EXITSYSCALL_SLOW));
+    assertEquals(7, rig.h.run.atomics.pM[resumed.get(0).pid()]);
+  }
+
+  @Test
   void growingMakesNewIdlePs() {
     ResizeRig rig = new ResizeRig(2, 3);
     int idleBefore = rig.h.run.atomics.npidle;

@@ -109,7 +109,8 @@ public record Fault(
   private static Map<String, List<String>> messages() {
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("P", List.of("Acquire", "Schedule", "RunqPut", "EnterSyscall", "ExitSyscall", "Retake",
-        "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop", "Destroy", "Init"));
+        "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop", "Destroy", "Init",
+        "GcStop"));
     m.put("M", List.of("Start", "Execute", "Resume", "StepDone", "Preempt", "Stopped", "LockedWait",
         "Exit"));
     m.put("sched", List.of("Handoff", "WakeP", "ResetSpinning", "StartTemplateThread",
