@@ -86,4 +86,67 @@ class FaultCliTest {
     assertTrue(SummaryFields.leaves().contains("retakes"));
     assertTrue(SummaryFields.leaves().stream().noneMatch(f -> f.startsWith("faults")), SummaryFields.leaves().toString());
   }
+
+  // Environment faults: bad ones, and their fields as sweep parameters.
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "{kind: syscall-hang, syscall: raed}|6:26: faults[0].syscall: no step makes a call named 'raed' (did you mean 'read'?); the scenario's calls: read",
+      "{kind: gomaxprocs, at: 5s, procs: 2}|6:24: faults[0].at: at: 5s is not inside the run (duration: 1s)",
+      "{kind: gomaxprocs, at: 1ms, procs: 0}|6:33: faults[0].procs: procs must be between 1 and 1024, got 0",
+      "{kind: max-threads, at: 1ms, threads: 0}|6:34: faults[0].threads: threads must be at least 1, got 0",
+      "{kind: syscall-latency, syscall: read, by: 1ms, probability: 2}|6:53: faults[0].probability: probability must be between 0 and 1, got 2.0",
+      "{kind: syscall-hang, syscall: read, from: 2ms, until: 1ms}|6:52: faults[0].until: the window ends (until: 1ms) before it starts (from: 2ms)"})
+  void aBadEnvironmentFaultIsOneLineExitTwoAndNothingWritten(String fault, String message, @TempDir Path tmp) throws IOException {
+    Path file = Files.writeString(tmp.resolve("bad.yaml"), """
+        runtime: {gomaxprocs: 2}
+        duration: 1s
+        workload:
+          - kind: goroutines
+            steps: [{syscall: {name: read, duration: 1ms}}]
+        faults:
+          - FAULT
+        """.replace("FAULT", fault));
+    Path out = tmp.resolve("out");
+    CliTest.Result r = CliTest.run("run", file.toString(), "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals("gmpsim: " + file + ":7:" + message.substring(2), r.err().strip());
+    assertFalse(Files.exists(out.resolve("summary.json")));
+  }
+
+  @Test
+  void gomaxprocsAtAndProcsAreSweepParameters(@TempDir Path tmp) throws IOException {
+    Path sweep = Files.writeString(tmp.resolve("sweep.yaml"), """
+        name: gomaxprocs-at
+        seed: 1
+        duration: 300ms
+        scenario:
+          name: gomaxprocs-at
+          runtime: {gomaxprocs: 4}
+          duration: 300ms
+          workload:
+            - kind: goroutines
+              count: 8
+              steps: [{loop: {count: 0, steps: [{compute: 1ms}, {syscall: {name: write, duration: 50us}}]}}]
+          faults:
+            - {kind: gomaxprocs, at: 100ms, procs: 2}
+        parameters:
+          - path: faults[0].at
+            values: [100ms, 200ms]
+          - path: faults[0].procs
+            values: [1, 8]
+        metrics: [threads.peak]
+        """);
+    Path out = tmp.resolve("sweep-out");
+    CliTest.Result r = CliTest.run("sweep", sweep.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    java.util.List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals(5, rows.size(), rows.toString());
+    java.util.List<String> head = java.util.List.of(rows.get(0).split(","));
+    assertTrue(head.contains("faults[0].at") && head.contains("faults[0].procs"), rows.get(0));
+    int outcome = head.indexOf("outcome");
+    for (String row : rows.subList(1, rows.size())) {
+      assertEquals("ok", row.split(",")[outcome], row);
+    }
+  }
 }

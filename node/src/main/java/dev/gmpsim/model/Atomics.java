@@ -78,7 +78,17 @@ public final class Atomics {
   int msInSyscall;
   int nmidlelocked;
 
+  /** GOMAXPROCS now: Ps 0 to gomaxprocs-1 exist (procresize changes it; owned by Sched). */
+  int gomaxprocs;
+
   Atomics(int gomaxprocs) {
+    this(gomaxprocs, gomaxprocs);
+  }
+
+  /** {@code capacity}: the most Ps the run can have (a gomaxprocs fault may add some). */
+  Atomics(int gomaxprocs, int capacity) {
+    this.gomaxprocs = gomaxprocs;
+    gomaxprocs = capacity;
     pStatus = new int[gomaxprocs];
     pSchedtick = new long[gomaxprocs];
     pSyscalltick = new long[gomaxprocs];
@@ -95,7 +105,7 @@ public final class Atomics {
   }
 
   int gomaxprocs() {
-    return pStatus.length;
+    return gomaxprocs;
   }
 
   /** Sum of the local run queues, for traces. */

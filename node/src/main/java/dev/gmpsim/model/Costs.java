@@ -17,6 +17,20 @@ final class Costs {
 
   long syscall() { return t.syscall().sample(rng); }
 
+  /** What the kernel does to one syscall or cgo call; {@link #call} asks it when it is set. */
+  interface Kernel {
+    /** The length of the call {@code name} M {@code mid} makes at {@code at}, asked {@code d}. */
+    long call(int mid, String name, long at, long d);
+  }
+
+  /** Syscall faults (syscall-hang, syscall-latency), or null: calls take what they ask. */
+  Kernel kernel;
+
+  /** How long call {@code name} (a syscall's name, or "cgo") made at {@code at} really takes. */
+  long call(int mid, String name, long at, long d) {
+    return kernel == null ? d : kernel.call(mid, name, at, d);
+  }
+
   long entersyscall() { return t.entersyscall().sample(rng); }
 
   long exitsyscallfast() { return t.exitsyscallfast().sample(rng); }

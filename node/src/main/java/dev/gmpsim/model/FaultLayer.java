@@ -26,6 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * creation (an M actor being made is a clone) for {@code clone-fails}. The model's handlers know
  * nothing of it.
  *
+ * <p>Environment faults: syscall-hang and syscall-latency answer the M's question to the kernel
+ * layer ({@link Costs#call}) about how long a call takes; gomaxprocs and max-threads are calls
+ * the program makes at a time, put in the event list for sched at the start ({@link #initial}),
+ * and a gomaxprocs call's stop-the-world holds every P, M and sched message while it lasts.
+ *
  * <p>Installed only when a scenario declares faults; it then turns off {@link SimActor}'s
  * in-place delivery ({@link RunContext#inPlace}), so every message to a wrapped actor passes its
  * interceptor, whichever actor sent it. A delayed or stalled message goes back in the event list
@@ -38,6 +43,10 @@ final class FaultLayer implements RunContext.ActorWrapper {
   private final List<State> faults = new ArrayList<>();
   private final SplittableRandom rng;
   private RunContext run;
+  /** Messages this layer put in the event list at the start (gomaxprocs, max-threads), by fault. */
+  private final Map<Msg, State> scheduled = new IdentityHashMap<>();
+  /** gomaxprocs faults: their stop-the-world stalls every P, M and sched message while it lasts. */
+  private final List<State> worldStops = new ArrayList<>();
 
   /** One declared fault and what it has done. */
   static final class State {
@@ -47,6 +56,9 @@ final class FaultLayer implements RunContext.ActorWrapper {
     long fired;
     final List<RunSummary.Firing> firings = new ArrayList<>();
     TraceRecorder trace;
+    /** gomaxprocs: the stop-the-world [stwFrom, stwUntil), once it has begun. */
+    long stwFrom = -1;
+    long stwUntil = -1;
 
     State(Fault spec) {
       this.spec = spec;
@@ -72,7 +84,11 @@ final class FaultLayer implements RunContext.ActorWrapper {
     this.inner = inner;
     this.rng = new SplittableRandom(seed).split();
     for (Fault f : scenario.faults()) {
-      faults.add(new State(f));
+      State s = new State(f);
+      faults.add(s);
+      if (f.kind() == Fault.Kind.GOMAXPROCS) {
+        worldStops.add(s);
+      }
     }
   }
 
@@ -84,6 +100,86 @@ final class FaultLayer implements RunContext.ActorWrapper {
     for (State s : faults) {
       s.trace = run.trace;
     }
+    if (faults.stream().anyMatch(s -> s.spec.kind().onCalls())) {
+      run.cost.kernel = this::call;
+    }
+  }
+
+  /**
+   * The calls a program makes at a time, as messages for the start of the run:
+   * runtime.GOMAXPROCS(n) (procresize, after its stop-the-world) and debug.SetMaxThreads(n).
+   */
+  List<Clock.Out> initial() {
+    List<Clock.Out> out = new ArrayList<>();
+    for (State s : faults) {
+      Fault f = s.spec;
+      Msg m = switch (f.kind()) {
+        case GOMAXPROCS -> new Sched.Procresize(f.at(), f.procs());
+        case MAX_THREADS -> new Sched.SetMaxThreads(f.at(), f.threads());
+        default -> null;
+      };
+      if (m != null) {
+        scheduled.put(m, s);
+        out.add(send(run.sched, m));
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Clock.Out send(akka.actor.typed.ActorRef<?> to, Msg m) {
+    return new Clock.Out((akka.actor.typed.ActorRef) to, m);
+  }
+
+  /**
+   * The kernel's side of syscall-hang and syscall-latency: the first fault that hits call
+   * {@code name} decides. A hung call returns after the run's end, so its thread is never back.
+   */
+  private long call(int mid, String name, long at, long d) {
+    for (State s : faults) {
+      Fault f = s.spec;
+      if (!f.kind().onCalls() || !f.syscall().equals(name) || !s.inWindow(at)) {
+        continue;
+      }
+      if (!hits(s)) {
+        continue;
+      }
+      if (f.kind() == Fault.Kind.SYSCALL_HANG) {
+        s.record(at, "M[" + mid + "]", name, "hang");
+        return Math.max(d, run.scenario.duration() - at + 1);
+      }
+      long extra = f.by().sample(rng);
+      s.record(at, "M[" + mid + "]", name, "latency +" + Nanos.format(extra));
+      return d + extra;
+    }
+    return d;
+  }
+
+  /** times, every and probability, as for message faults. */
+  private boolean hits(State s) {
+    Fault f = s.spec;
+    if (f.times() != null && s.fired >= f.times()) {
+      return false;
+    }
+    s.matched++;
+    return f.every() != null ? s.matched % f.every() == 0
+        : f.probability() == null || rng.nextDouble() < f.probability();
+  }
+
+  /**
+   * stopTheWorldGC("GOMAXPROCS") begins: how long until the world is stopped and procresize runs.
+   * preemptall signals every running P and the stopper waits on its note for the last to stop:
+   * a futex wake per running P, and one for the stopper itself (drawn from the cost table).
+   */
+  private long stopTheWorld() {
+    Atomics a = run.atomics;
+    long ns = run.runtime.costs().futexWake().sample(rng);
+    for (int i = 0; i < a.gomaxprocs(); i++) {
+      if (a.pStatus[i] == P._Prunning) {
+        ns += run.runtime.costs().futexWake().sample(rng);
+      }
+    }
+    return Math.max(1, ns);
   }
 
   /** The run's faults as summary.json reports them, in declared order. */
@@ -114,7 +210,13 @@ final class FaultLayer implements RunContext.ActorWrapper {
         mine.add(s);
       }
     }
-    if (mine.isEmpty()) {
+    // The world stops for P, M and sched; sched also receives the calls made at a time.
+    boolean world = actor.equals("P") || actor.equals("M") || actor.equals("sched");
+    if (world) {
+      mine.addAll(worldStops);
+    }
+    boolean calls = actor.equals("sched") && faults.stream().anyMatch(s -> s.spec.kind().atATime());
+    if (mine.isEmpty() && !calls) {
       return b;
     }
     return intercept(name, actor.equals("M") ? index : -1, mine, b);
@@ -188,8 +290,20 @@ final class FaultLayer implements RunContext.ActorWrapper {
       }
       long at = msg.at();
       String type = msg.getClass().getSimpleName();
+      State call = scheduled.remove(msg);
+      if (call != null) {
+        return calledAt(ctx, msg, call, target);
+      }
       for (State s : mine) {
         Fault f = s.spec;
+        if (f.kind() == Fault.Kind.GOMAXPROCS) {
+          if (s.stwFrom >= 0 && at >= s.stwFrom && at < s.stwUntil) {
+            // The world is stopped: nothing runs until startTheWorld.
+            putBack(ctx, withAt(msg, s.stwUntil));
+            return Behaviors.same();
+          }
+          continue;
+        }
         if (!s.inWindow(at) || (f.message() != null && !f.message().equals(type)) || !targets(s)) {
           continue;
         }
@@ -236,6 +350,26 @@ final class FaultLayer implements RunContext.ActorWrapper {
         }
       }
       return target.apply(ctx, msg);
+    }
+
+    /** A call the program makes at a time reaches sched: SetMaxThreads now, procresize after the STW. */
+    private Behavior<Msg> calledAt(TypedActorContext<Msg> ctx, Msg msg, State s, ReceiveTarget<Msg> target) {
+      long at = msg.at();
+      if (msg instanceof Sched.Procresize r) {
+        long stw = stopTheWorld();
+        s.stwFrom = at;
+        s.stwUntil = at + stw;
+        s.record(at, actor, "Procresize", "stop the world " + Nanos.format(stw) + ", procresize "
+            + run.atomics.gomaxprocs() + " -> " + r.procs());
+        putBack(ctx, withAt(msg, s.stwUntil));
+        return Behaviors.same();
+      }
+      s.record(at, actor, type(msg), "SetMaxThreads(" + s.spec.threads() + ")");
+      return target.apply(ctx, msg);
+    }
+
+    private String type(Msg msg) {
+      return msg.getClass().getSimpleName();
     }
 
     private void putBack(TypedActorContext<Msg> ctx, Msg copy) {

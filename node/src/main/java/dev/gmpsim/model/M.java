@@ -313,6 +313,7 @@ public final class M extends SimActor<M.Command> {
         } else if (op instanceof Op.Syscall s) {
           long d = s.duration().sample(run.rng);
           d += run.cost.wakeup(s.name(), d, s.wakeup());
+          d = run.cost.call(id, s.name(), t, d);
           if (!s.block() && canRunInline(t, d)) {
             t = quickSyscall(t, s.name(), d);
           } else {
@@ -323,6 +324,7 @@ public final class M extends SimActor<M.Command> {
           stats.count(Counter.CGO_CALLS);
           long d = c.duration().sample(run.rng);
           d += run.cost.cgoWakeup(d, c.wakeup());
+          d = run.cost.call(id, "cgo", t, d);
           long overhead = run.cost.cgoCall();
           t += overhead;
           stats.count(Counter.CGO_OVERHEAD_NS, overhead);

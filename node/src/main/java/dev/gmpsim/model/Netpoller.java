@@ -80,6 +80,9 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   /** netpoll's events array: one epoll_wait returns at most this many ready descriptors. */
   static final int EPOLL_EVENTS = 128;
 
+  /** procresize destroyed P {@code from}: its timers move to P {@code to} (moveTimers). */
+  public record MoveTimers(long at, int from, int to) implements Command {}
+
   private final Atomics atomics;
   private final ArrayDeque<G> ready = new ArrayDeque<>();
   private final TreeMap<Long, Integer> timerWhens = new TreeMap<>();
@@ -115,7 +118,24 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         .on(FdReady.class, this::onFdReady)
         .on(TimerFire.class, this::onTimerFire)
         .on(PollTimeout.class, this::onPollTimeout)
-        .on(PollReturn.class, this::onPollReturn);
+        .on(PollReturn.class, this::onPollReturn)
+        .on(MoveTimers.class, this::onMoveTimers);
+  }
+
+  private Behavior<Command> onMoveTimers(MoveTimers m) {
+    if (pTimers[m.from()].isEmpty()) {
+      return this;
+    }
+    pTimers[m.from()].forEach((when, n) -> pTimers[m.to()].merge(when, n, Integer::sum));
+    pTimers[m.from()].clear();
+    atomics.pTimerNext[m.from()] = Long.MAX_VALUE;
+    atomics.pTimerNext[m.to()] = pTimers[m.to()].firstKey();
+    for (G g : run.allgs.values()) {
+      if (g.timerP == m.from()) {
+        g.timerP = m.to();
+      }
+    }
+    return this;
   }
 
   private Behavior<Command> onPark(Park p) {

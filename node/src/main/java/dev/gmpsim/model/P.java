@@ -107,6 +107,18 @@ public final class P extends SimActor<P.Command> {
   /** The holding M lets go of this P (stoplockedm, mexit); handoffp follows. */
   public record Drop(long at, int mid) implements Command {}
 
+  /** procresize destroys this P (pp.destroy); its timers go to P {@code timersTo}. */
+  public record Destroy(long at, int timersTo) implements Command {}
+
+  /**
+   * The stop-the-world of a GOMAXPROCS call took this P if it was in a syscall (CAS _Psyscall ->
+   * _Pgcstop), and procresize makes it idle again: the M, back from the kernel, finds it gone.
+   */
+  public record GcStop(long at) implements Command {}
+
+  /** procresize brings a destroyed P back (pp.init): idle, empty. */
+  public record Init(long at) implements Command {}
+
   private static void forEach(Consumer<G> f, G g, G[] batch) {
     if (g != null) {
       f.accept(g);
@@ -130,6 +142,10 @@ public final class P extends SimActor<P.Command> {
   private long syscalltick;
   private String syscallName = "";
   private int syscallMid = -1;
+  /** Destroyed by procresize while an M held it: the M lets go at its next schedule. */
+  private boolean dying;
+  /** When the last Execute sent reaches its M (a dying P's preemption must come after it). */
+  private long executeAt;
 
   public static Behavior<Command> create(RunContext run, int id) {
     return run.wrap("P", id, Behaviors.setup(ctx -> new P(ctx, run, id)));
@@ -159,10 +175,17 @@ public final class P extends SimActor<P.Command> {
         .on(Work.class, this::onWork)
         .on(Polled.class, this::onPolled)
         .on(TimersRun.class, this::onTimersRun)
-        .on(Drop.class, this::onDrop);
+        .on(Drop.class, this::onDrop)
+        .on(Destroy.class, this::onDestroy)
+        .on(Init.class, this::onInit)
+        .on(GcStop.class, this::onGcStop);
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
+    if (status == _Pdead) {
+      acquiredDead(a);
+      return this;
+    }
     if (status != _Pidle || holder != null) {
       violation("P" + id + " acquired by M" + a.mid() + " while held by M" + holderId + " (status " + status + ")");
       return this;
@@ -199,6 +222,11 @@ public final class P extends SimActor<P.Command> {
   }
 
   private Behavior<Command> onRunqPut(RunqPut r) {
+    if (status == _Pdead) {
+      // Readied onto a P procresize destroyed: the G goes global, as the rest of its queue did.
+      send(run.sched, new Sched.PDestroyed(now, id, new G[] {r.g()}, null, -1, false));
+      return this;
+    }
     runqput(r.g(), r.next());
     publish();
     return this;
@@ -213,6 +241,11 @@ public final class P extends SimActor<P.Command> {
     syscallMid = e.mid();
     holder = null;
     holderId = -1;
+    if (dying) {
+      // The M took its G into the kernel from a P procresize destroyed: it returns to no P.
+      retire(null, -1, false);
+      return this;
+    }
     if (e.block()) {
       // entersyscallblock: hand the P off now instead of waiting for sysmon.
       syscalltick++;
@@ -365,6 +398,12 @@ public final class P extends SimActor<P.Command> {
       violation("M" + d.mid() + " dropped P" + id + " held by M" + holderId);
       return this;
     }
+    if (dying) {
+      holder = null;
+      holderId = -1;
+      retire(null, -1, false);
+      return this;
+    }
     status = _Pidle;
     holder = null;
     holderId = -1;
@@ -372,6 +411,91 @@ public final class P extends SimActor<P.Command> {
     publish();
     send(run.sched, new Sched.Handoff(now, id));
     return this;
+  }
+
+  // procresize: pp.destroy and pp.init.
+
+  private Behavior<Command> onDestroy(Destroy d) {
+    if (status == _Pdead) {
+      return this;
+    }
+    send(run.netpoller, new Netpoller.MoveTimers(now, id, d.timersTo()));
+    if (holder == null) {
+      // Idle, or in a syscall (its M will find it gone: exitsyscall's slow path).
+      retire(null, -1, false);
+      return this;
+    }
+    // Held: the world stop preempts its G (to the global queue); the M lets go when it schedules.
+    dying = true;
+    send(holder, new M.Preempt(Math.max(now, executeAt), schedtick));
+    return this;
+  }
+
+  private Behavior<Command> onGcStop(GcStop g) {
+    if (status != _Psyscall) {
+      return this; // its M came back first
+    }
+    status = _Pidle;
+    syscalltick++;
+    publish();
+    // procresize: onto the idle list, or to an M if it has work (handoffp decides which).
+    send(run.sched, new Sched.Handoff(now, id));
+    return this;
+  }
+
+  private Behavior<Command> onInit(Init i) {
+    status = _Pidle;
+    dying = false;
+    publish();
+    return this;
+  }
+
+  /**
+   * The end of pp.destroy: the local queue (and {@code g}, if the M was about to run it) goes to the
+   * global queue, the P is _Pdead, and the M that held it, if any, stops.
+   */
+  private void retire(ActorRef<M.Command> m, int mid, boolean spinning) {
+    java.util.List<G> gs = new java.util.ArrayList<>();
+    for (G g; (g = runqget()) != null; ) {
+      gs.add(g);
+    }
+    status = _Pdead;
+    dying = false;
+    holder = null;
+    holderId = -1;
+    holderSpinning = false;
+    syscalltick++; // a Retake in flight for the last syscall loses
+    publish();
+    send(run.sched, new Sched.PDestroyed(now, id, gs.toArray(G[]::new), m, mid, spinning));
+  }
+
+  /** An Acquire that was on its way when procresize destroyed this P. */
+  private void acquiredDead(Acquire a) {
+    if (a.resume()) {
+      // An M back from a syscall with its G: it looks for another P (exitsyscall's slow path).
+      send(run.sched, new Sched.ExitSyscallSlow(now, a.m(), a.mid(), a.g()));
+      return;
+    }
+    java.util.List<G> gs = new java.util.ArrayList<>();
+    if (a.g() != null) {
+      gs.add(a.g());
+    }
+    if (a.batch() != null) {
+      gs.addAll(java.util.List.of(a.batch()));
+    }
+    send(run.sched, new Sched.PDestroyed(now, id, gs.toArray(G[]::new), a.m(), a.mid(), a.spinning()));
+  }
+
+  /** A dying P's M came back to schedule (or was about to run or give up): it lets go. */
+  private boolean retiring(G g) {
+    if (!dying) {
+      return false;
+    }
+    if (g != null) {
+      runqput(g, true);
+    }
+    retire(holder, holderId, holderSpinning);
+    return true;
   }
 
   // schedule() and findRunnable() on behalf of the holding M.
@@ -388,6 +512,9 @@ public final class P extends SimActor<P.Command> {
   private Phase phase;
 
   private void schedule() {
+    if (retiring(null)) {
+      return;
+    }
     // Every 61st tick look at the global queue first, so it cannot starve.
     if (schedtick % 61 == 0 && atomics.runqsize > 0) {
       phase = Phase.FAIR;
@@ -462,6 +589,9 @@ public final class P extends SimActor<P.Command> {
 
   /** releasep: the M lets go of this P and asks Sched to park it (pidleput). */
   private void release(long t) {
+    if (retiring(null)) {
+      return;
+    }
     ActorRef<M.Command> m = holder;
     int mid = holderId;
     boolean spinning = holderSpinning;
@@ -510,6 +640,9 @@ public final class P extends SimActor<P.Command> {
   }
 
   private void execute(G g, boolean inheritTime) {
+    if (retiring(g)) {
+      return;
+    }
     if (holderSpinning) {
       // resetspinning: the last spinning M to find work wakes another.
       holderSpinning = false;
@@ -525,12 +658,15 @@ public final class P extends SimActor<P.Command> {
       holder = g.lockedmRef;
       holderId = g.lockedm;
       publish();
-      send(holder, new M.Execute(now + run.cost.futexWake(), g, getContext().getSelf(), id, schedtick));
+      executeAt = now + run.cost.futexWake();
+      send(holder, new M.Execute(executeAt, g, getContext().getSelf(), id, schedtick));
       send(run.sched, new Sched.Stopm(now, old, oldId));
       return;
     }
     publish();
-    send(holder, new M.Execute(now + run.cost.schedule(), g, getContext().getSelf(), id, schedtick));
+    long at = now + run.cost.schedule();
+    executeAt = at;
+    send(holder, new M.Execute(at, g, getContext().getSelf(), id, schedtick));
   }
 
   /**

@@ -119,6 +119,9 @@ public final class Run extends AbstractBehavior<Run.Command> {
     // m0 starts in schedule() holding P0: the P hands it the main goroutine.
     initial.add(out(run.allp.get(0), new P.Acquire(0, m0, 0, false, main, false, null), true));
     initial.add(out(run.sysmon, Sysmon.firstTick(run), false));
+    if (run.faults != null) {
+      initial.addAll(run.faults.initial()); // gomaxprocs and max-threads: calls at a time
+    }
     run.clock.tell(new Clock.Start(initial));
   }
 

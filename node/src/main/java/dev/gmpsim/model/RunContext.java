@@ -61,7 +61,7 @@ public final class RunContext {
     this.runtime = scenario.runtime();
     this.rng = new SplittableRandom(seed);
     this.cost = new Costs(runtime.costs(), rng);
-    this.atomics = new Atomics(runtime.gomaxprocs());
+    this.atomics = new Atomics(runtime.gomaxprocs(), maxProcs(scenario));
     this.stats = new RunStats(atomics, scenario.warmup(), sampleEvery);
     this.schedtraceEvery = schedtraceEvery;
     this.scheddetail = scheddetail;
@@ -72,6 +72,17 @@ public final class RunContext {
     if (trace != null) {
       trace.bind(this);
     }
+  }
+
+  /** The most Ps the run can have: GOMAXPROCS, or more if a gomaxprocs fault asks for more. */
+  static int maxProcs(Scenario scenario) {
+    int n = scenario.runtime().gomaxprocs();
+    for (dev.gmpsim.protocol.scenario.Fault f : scenario.faults()) {
+      if (f.kind() == dev.gmpsim.protocol.scenario.Fault.Kind.GOMAXPROCS) {
+        n = Math.max(n, f.procs());
+      }
+    }
+    return n;
   }
 
   RunStats stats() {

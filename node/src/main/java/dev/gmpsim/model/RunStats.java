@@ -115,6 +115,9 @@ public final class RunStats {
   }
 
   /** Go code ran on some P over [from, to). */
+  /** GOMAXPROCS from each time procresize changed it (a gomaxprocs fault); empty otherwise. */
+  final java.util.TreeMap<Long, Integer> procsFrom = new java.util.TreeMap<>();
+
   void ranGo(long from, long to) {
     long a = Math.max(from, warmup);
     if (to > a) {

@@ -103,6 +103,29 @@ public final class Sched extends SimActor<Sched.Command> {
   /** sysmon: poll the network if nobody did for 10ms. */
   public record SysmonNetpoll(long at) implements Command {}
 
+  /** debug.SetMaxThreads(n) (setMaxThreads in proc.go): a new limit, checked at once. */
+  public record SetMaxThreads(long at, int threads) implements Command {}
+
+  /**
+   * runtime.GOMAXPROCS(n) once the world is stopped: procresize(n), then startTheWorld. The
+   * stop-the-world itself (no P or M runs while it lasts) is the caller's.
+   */
+  public record Procresize(long at, int procs) implements Command {}
+
+  /**
+   * P {@code p} was destroyed (p.destroy in procresize): its runnable goroutines go to the head of
+   * the global queue, and the M that held it, if any, stops.
+   */
+  public record PDestroyed(long at, int p, G[] gs, ActorRef<M.Command> m, int mid, boolean spinning)
+      implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      for (G g : gs) {
+        f.accept(g);
+      }
+    }
+  }
+
   static final long NETPOLL_STALE_NS = 10_000_000L;
 
   private final Atomics atomics;
@@ -110,7 +133,8 @@ public final class Sched extends SimActor<Sched.Command> {
   private final ArrayDeque<Integer> pidle = new ArrayDeque<>();
   private final ArrayDeque<Idle> midle = new ArrayDeque<>();
   private final int gomaxprocs;
-  private final int maxmcount;
+  /** sched.maxmcount: debug.SetMaxThreads changes it. */
+  private int maxmcount;
   /** Extra Ms (cgo) that checkmcount leaves out of the limit: from Go 1.21 (go.dev/issue/60004). */
   private final int extraMsExempt;
   private int mnext;
@@ -163,13 +187,19 @@ public final class Sched extends SimActor<Sched.Command> {
         .on(NetpollReturned.class, this::onNetpollReturned)
         .on(Ready.class, this::onReady)
         .on(MExit.class, this::onMExit)
-        .on(SysmonNetpoll.class, this::onSysmonNetpoll);
+        .on(SysmonNetpoll.class, this::onSysmonNetpoll)
+        .on(SetMaxThreads.class, this::onSetMaxThreads)
+        .on(Procresize.class, this::onProcresize)
+        .on(PDestroyed.class, this::onPDestroyed);
   }
 
   // handoffp: must start an M in any situation where findRunnable would find work for pp.
   private Behavior<Command> onHandoff(Handoff h) {
     run.stats.count(Counter.HANDOFFS);
     int pp = h.p();
+    if (pp >= atomics.gomaxprocs()) {
+      return this; // sent before procresize destroyed the P: there is nothing left to hand off
+    }
     if (run.trace != null) {
       run.trace.pInstant(pp, now, "handoffp", null);
     }
@@ -185,7 +215,7 @@ public final class Sched extends SimActor<Sched.Command> {
       return this;
     }
     // The last running P: someone must poll the network.
-    if (atomics.npidle == gomaxprocs - 1 && atomics.lastpoll != Atomics.POLLING) {
+    if (atomics.npidle == atomics.gomaxprocs() - 1 && atomics.lastpoll != Atomics.POLLING) {
       startm(pp, false);
       return this;
     }
@@ -253,6 +283,14 @@ public final class Sched extends SimActor<Sched.Command> {
    * pidleput, then block in netpoll or stopm.
    */
   private void release(int p, ActorRef<M.Command> m, int mid, boolean wasSpinning) {
+    if (p >= atomics.gomaxprocs()) {
+      // The P was destroyed by procresize while this was on its way: no pidleput, the M stops.
+      if (wasSpinning) {
+        decSpinning();
+      }
+      stopm(m, mid);
+      return;
+    }
     if (atomics.runqsize != 0) {
       G[] got = globrunqget(0);
       G[] rest = java.util.Arrays.copyOfRange(got, 1, got.length);
@@ -263,7 +301,7 @@ public final class Sched extends SimActor<Sched.Command> {
     if (wasSpinning) {
       decSpinning();
       // checkRunqsNoP: work may have been queued while we were dropping spinning.
-      for (int i = 0; i < gomaxprocs; i++) {
+      for (int i = 0, procs = atomics.gomaxprocs(); i < procs; i++) {
         if (!atomics.pIdle[i] && !atomics.runqempty(i)) {
           int pp = pidleget();
           if (pp >= 0) {
@@ -385,6 +423,78 @@ public final class Sched extends SimActor<Sched.Command> {
     return this;
   }
 
+  private Behavior<Command> onSetMaxThreads(SetMaxThreads s) {
+    maxmcount = s.threads();
+    checkmcount(0);
+    return this;
+  }
+
+  /**
+   * procresize(nprocs) and startTheWorld, as Go 1.19's proc.go: new Ps are made (or Ps destroyed
+   * earlier are reused, as allp keeps them) and go idle; Ps past nprocs are destroyed (P.Destroy:
+   * run queue to the global queue, timers to P0, the M holding one lets go); then wakep, in case
+   * there is work for the Ps now idle.
+   */
+  private Behavior<Command> onProcresize(Procresize r) {
+    int old = atomics.gomaxprocs();
+    int procs = r.procs();
+    for (int i = old; i < procs; i++) {
+      if (i < run.allp.size()) {
+        send(run.allp.get(i), new P.Init(now));
+      } else {
+        run.allp.add(getContext().spawn(P.create(run, i), "p" + i, run.dispatcher));
+      }
+      pidleput(i);
+    }
+    for (int i = 0; i < Math.min(old, procs); i++) {
+      if (atomics.pStatus[i] == P._Psyscall) {
+        send(run.allp.get(i), new P.GcStop(now)); // the STW took it from its M
+      }
+    }
+    for (int i = procs; i < old; i++) {
+      if (pidle.remove(i)) {
+        atomics.npidle--;
+        atomics.pIdle[i] = false;
+      }
+      send(run.allp.get(i), new P.Destroy(now, 0));
+    }
+    atomics.gomaxprocs = procs;
+    run.stats.procsFrom.put(now, procs);
+    wakep();
+    return this;
+  }
+
+  private Behavior<Command> onPDestroyed(PDestroyed d) {
+    // globrunqputhead, popping the local queue from its tail: the queue keeps its order.
+    G[] gs = d.gs();
+    for (int i = gs.length - 1; i >= 0; i--) {
+      G g = gs[i];
+      g.status = G.Status._Grunnable;
+      g.place(G.Where.GLOBAL_RUNQ, run.stats);
+      runq.addFirst(g);
+    }
+    atomics.runqsize = runq.size();
+    if (d.m() != null) {
+      if (d.spinning()) {
+        decSpinning();
+      }
+      stopm(d.m(), d.mid());
+    }
+    for (int n = gs.length; n > 0 && atomics.npidle != 0; n--) {
+      startm(-1, false);
+    }
+    return this;
+  }
+
+  /** checkmcount: more threads than sched.maxmcount is fatal. {@code adding}: the M being made. */
+  private boolean checkmcount(int adding) {
+    if (mnext - nmfreed - extraMsExempt + adding > maxmcount) {
+      run.events.halt("fatal: runtime: program exceeds " + maxmcount + "-thread limit");
+      return false;
+    }
+    return true;
+  }
+
   // The helpers below are proc.go's functions of the same names.
 
   private void wakep() {
@@ -435,8 +545,7 @@ public final class Sched extends SimActor<Sched.Command> {
 
   /** newm: a new OS thread (clone). Over the thread limit the program dies. */
   private void newm(int pp, boolean spinning, boolean template) {
-    if (mnext - nmfreed - extraMsExempt + 1 > maxmcount) {
-      run.events.halt("fatal: runtime: program exceeds " + maxmcount + "-thread limit");
+    if (!checkmcount(1)) {
       return;
     }
     int id = mnext++;
@@ -510,7 +619,7 @@ public final class Sched extends SimActor<Sched.Command> {
     if (size == 0) {
       return null;
     }
-    int n = size / gomaxprocs + 1;
+    int n = size / atomics.gomaxprocs() + 1;
     n = Math.min(n, size);
     if (max > 0) {
       n = Math.min(n, max);

@@ -12,12 +12,31 @@ import org.HdrHistogram.Histogram;
 final class Summaries {
   private Summaries() {}
 
+  /** P time available over the measured window: GOMAXPROCS x time, as procresize changed it. */
+  private static double procNs(RunContext run, long end, long measured) {
+    if (run.stats.procsFrom.isEmpty()) {
+      return (double) run.runtime.gomaxprocs() * measured;
+    }
+    long from = end - measured;
+    double ns = 0;
+    int procs = run.runtime.gomaxprocs();
+    long t = from;
+    for (java.util.Map.Entry<Long, Integer> e : run.stats.procsFrom.entrySet()) {
+      if (e.getKey() > t) {
+        ns += (double) procs * (Math.min(e.getKey(), end) - t);
+        t = Math.min(e.getKey(), end);
+      }
+      procs = e.getValue();
+    }
+    return Math.max(1, ns + (double) procs * (end - t));
+  }
+
   static RunResult result(RunContext run, Clock.Finished fin, String outcome, RunOptions options) {
     RunStats s = run.stats;
     Atomics a = run.atomics;
     long end = fin.virtualTimeNs();
     long measured = Math.max(1, end - run.scenario.warmup());
-    double util = s.goRunNs() / ((double) run.runtime.gomaxprocs() * measured);
+    double util = s.goRunNs() / procNs(run, end, measured);
     Map<String, RunSummary.SyscallRow> table = new LinkedHashMap<>();
     s.syscallTable().forEach((k, v) -> table.put(k, new RunSummary.SyscallRow(v[0], v[1], v[2])));
     boolean violated = outcome.startsWith("invariant-violated");

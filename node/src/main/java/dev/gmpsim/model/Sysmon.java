@@ -34,7 +34,6 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
 
   private final Atomics atomics;
   private final SchedTrace trace;
-  private final int gomaxprocs;
   private final boolean schedtraceOn;
   // pp.sysmontick for each P: only sysmon reads or writes it.
   private final long[] pdSchedtick;
@@ -57,12 +56,12 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
     super(ctx, run);
     this.atomics = run.atomics;
     this.trace = new SchedTrace(run);
-    this.gomaxprocs = run.runtime.gomaxprocs();
     this.schedtraceOn = run.schedtraceEvery > 0;
-    this.pdSchedtick = new long[gomaxprocs];
-    this.pdSchedwhen = new long[gomaxprocs];
-    this.pdSyscalltick = new long[gomaxprocs];
-    this.pdSyscallwhen = new long[gomaxprocs];
+    int capacity = atomics.pStatus.length; // Ps a procresize may add get their sysmontick too
+    this.pdSchedtick = new long[capacity];
+    this.pdSchedwhen = new long[capacity];
+    this.pdSyscalltick = new long[capacity];
+    this.pdSyscallwhen = new long[capacity];
     java.util.Arrays.fill(pdSchedtick, -1);
     java.util.Arrays.fill(pdSyscalltick, -1);
     this.delay = MIN_DELAY_NS;
@@ -95,7 +94,7 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
     // Every P idle: sleep on sysmonwait until the next timer (at most forcegcperiod/2), unless
     // a timer is already due.
     long next = atomics.nextTimer;
-    if (!schedtraceOn && atomics.npidle == gomaxprocs && next > now) {
+    if (!schedtraceOn && atomics.npidle == atomics.gomaxprocs() && next > now) {
       waiting = true;
       atomics.sysmonwait = true;
       run.stats.count(Counter.SYSMON_WAITS);
@@ -174,7 +173,7 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
   private int retake() {
     int asked = 0;
     boolean threshold = run.runtime.retake() == RuntimeSpec.Retake.THRESHOLD;
-    for (int i = 0; i < gomaxprocs; i++) {
+    for (int i = 0, n = atomics.gomaxprocs(); i < n; i++) {
       int s = atomics.pStatus[i];
       boolean sysretake = false;
       if (s == P._Prunning || s == P._Psyscall) {

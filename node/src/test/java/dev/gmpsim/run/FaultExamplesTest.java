@@ -162,4 +162,79 @@ class FaultExamplesTest {
     assertEquals(a.schedtrace(), b.schedtrace());
     assertEquals(a.timeseries(), b.timeseries());
   }
+
+  // Environment faults: syscall-hang, gomaxprocs, max-threads.
+
+  @Test
+  void aReadThatHangsUnderLockOSThreadLosesItsThreadButNotTheP() throws Exception {
+    Scenario s = load("lockosthread-read-hangs.yaml");
+    RunSummary hung = twiceTheSame(s);
+    RunSummary plain = once(s.withFaults(List.of()));
+    assertEquals("ok", hung.outcome());
+    RunSummary.FaultReport r = hung.faults().get(0);
+    assertEquals("syscall-hang", r.kind());
+    assertEquals(1, r.fired(), "the locked goroutine makes one read after 1s, and it never returns");
+    RunSummary.Firing f = r.firings().get(0);
+    assertEquals("read", f.message());
+    assertEquals("hang", f.action());
+    assertTrue(f.atNs() >= 1_000_000_000L && f.atNs() < 1_100_000_000L, f.toString());
+    assertTrue(f.actor().startsWith("M["), f.toString());
+    // Its 5us reads are never retaken, the hung one is: sysmon took its P back.
+    assertEquals(0, plain.syscallTable().get("read").retaken());
+    assertEquals(1, hung.syscallTable().get("read").retaken());
+    assertTrue(hung.syscallTable().get("read").calls() < plain.syscallTable().get("read").calls() / 2,
+        "no read after the hung one: the locked goroutine is stuck in it");
+    // The others carry on with every P.
+    assertTrue(hung.syscallTable().get("write").calls() > 0.9 * plain.syscallTable().get("write").calls());
+    // The hung M stays in its syscall to the end: the last scheddetail lists it, without a P.
+    String trace = DeterminismTest.runAlone(s).schedtrace();
+    String last = trace.substring(trace.lastIndexOf("SCHED "));
+    String m = "  M" + f.actor().substring(2, f.actor().length() - 1) + ": p=nil curg=";
+    assertTrue(last.lines().anyMatch(l -> l.startsWith(m)), last);
+  }
+
+  @Test
+  void gomaxprocsChangedTwiceStopsTheWorldAndResizesThePs() throws Exception {
+    Scenario s = load("gomaxprocs-shrink.yaml");
+    RunSummary r = twiceTheSame(s);
+    assertEquals("ok", r.outcome());
+    assertEquals(2, r.faults().size());
+    assertTrue(r.faults().get(0).firings().get(0).action().matches("stop the world \\S+, procresize 4 -> 2"),
+        r.faults().get(0).toString());
+    assertTrue(r.faults().get(1).firings().get(0).action().matches("stop the world \\S+, procresize 2 -> 4"),
+        r.faults().get(1).toString());
+    // Every schedtrace block prints the GOMAXPROCS of its time and one line per P.
+    String trace = DeterminismTest.runAlone(s).schedtrace();
+    long lastThreads = 0;
+    for (String block : trace.split("(?=SCHED )")) {
+      if (block.isEmpty()) {
+        continue;
+      }
+      long ms = Long.parseLong(block.substring(6, block.indexOf("ms:")));
+      int procs = ms > 1000 && ms <= 2000 ? 2 : 4;
+      if (ms == 1000 || ms == 2000) {
+        continue; // the line printed in the stop-the-world itself may show either
+      }
+      assertTrue(block.contains("gomaxprocs=" + procs + " "), block);
+      assertEquals(procs, block.lines().filter(l -> l.startsWith("  P")).count(), block);
+      long threads = Long.parseLong(block.replaceAll("(?s).*? threads=(\\d+).*", "$1"));
+      assertTrue(threads >= lastThreads, "threads never shrink: " + block);
+      lastThreads = threads;
+    }
+  }
+
+  @Test
+  void setMaxThreadsLowKillsUnboundedCgoWithTheRuntimesMessage() throws Exception {
+    Scenario s = load("max-threads-lowered.yaml");
+    RunSummary r = twiceTheSame(s);
+    assertEquals("fatal: runtime: program exceeds 200-thread limit", r.outcome());
+    assertTrue(r.virtualTimeNs() > 10_000_000L, "after the call at 10ms: " + r.virtualTimeNs());
+    assertEquals(1, r.faults().get(0).fired());
+    assertEquals(10_000_000L, r.faults().get(0).firings().get(0).atNs());
+    assertEquals("SetMaxThreads(200)", r.faults().get(0).firings().get(0).action());
+    // Without the call the program passes 200 threads by then and lives.
+    RunSummary plain = once(s.withFaults(List.of()).withDuration(r.virtualTimeNs() + 10_000_000L));
+    assertEquals("ok", plain.outcome());
+    assertTrue(plain.threads().peak() > 200, plain.threads().toString());
+  }
 }

@@ -27,6 +27,17 @@ import java.util.regex.Pattern;
  *       threads, creating another thread fails with EAGAIN: the run ends with the runtime's
  *       {@code fatal: runtime: failed to create new OS thread (have N already; errno=11)}.
  * </ul>
+ *
+ * <p>Environment faults (syscalls, GOMAXPROCS, the thread limit):
+ *
+ * <ul>
+ *   <li>{@code syscall-hang}: a call named {@code syscall} ({@code cgo}: a cgo call) made in
+ *       [{@code from}, {@code until}) never returns; its thread is lost.
+ *   <li>{@code syscall-latency}: such a call takes {@code by} longer (added to its own length).
+ *   <li>{@code gomaxprocs}: runtime.GOMAXPROCS({@code procs}) at {@code at}: a stop-the-world, then
+ *       procresize.
+ *   <li>{@code max-threads}: debug.SetMaxThreads({@code threads}) at {@code at}.
+ * </ul>
  */
 public record Fault(
     String name,
@@ -39,7 +50,11 @@ public record Fault(
     Integer every,
     Dist by,
     Integer threads,
-    Integer times) {
+    Integer times,
+    // Environment faults (syscall-hang, syscall-latency, gomaxprocs, max-threads).
+    String syscall,
+    @JsonDeserialize(using = NanosDeserializer.class) Long at,
+    Integer procs) {
 
   public enum Kind {
     DELAY,
@@ -47,7 +62,12 @@ public record Fault(
     DUPLICATE,
     REORDER,
     STALL,
-    CLONE_FAILS;
+    CLONE_FAILS,
+    // Environment faults.
+    SYSCALL_HANG,
+    SYSCALL_LATENCY,
+    GOMAXPROCS,
+    MAX_THREADS;
 
     @JsonCreator
     public static Kind of(String s) {
@@ -63,6 +83,21 @@ public record Fault(
     public boolean onMessages() {
       return this == DELAY || this == DROP || this == DUPLICATE || this == REORDER;
     }
+
+    /** A fault on the syscalls and cgo calls of one name. */
+    public boolean onCalls() {
+      return this == SYSCALL_HANG || this == SYSCALL_LATENCY;
+    }
+
+    /** A fault that happens once, at a time (a call the program makes). */
+    public boolean atATime() {
+      return this == GOMAXPROCS || this == MAX_THREADS;
+    }
+
+    /** Not a message fault: about the process or the kernel (no target). */
+    public boolean environment() {
+      return this == CLONE_FAILS || onCalls() || atATime();
+    }
   }
 
   /**
@@ -74,15 +109,18 @@ public record Fault(
   private static Map<String, List<String>> messages() {
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("P", List.of("Acquire", "Schedule", "RunqPut", "EnterSyscall", "ExitSyscall", "Retake",
-        "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop"));
+        "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop", "Destroy", "Init",
+        "GcStop"));
     m.put("M", List.of("Start", "Execute", "Resume", "StepDone", "Preempt", "Stopped", "LockedWait",
         "Exit"));
     m.put("sched", List.of("Handoff", "WakeP", "ResetSpinning", "StartTemplateThread",
         "GlobrunqPut", "GlobrunqGet", "Inject", "Polled", "ReleaseP", "Stopm", "ExitSyscallSlow",
-        "NetpollReturned", "Ready", "MExit", "SysmonNetpoll"));
+        "NetpollReturned", "Ready", "MExit", "SysmonNetpoll", "SetMaxThreads", "Procresize",
+        "PDestroyed"));
     m.put("sysmon", List.of("Wake", "RetakeResult", "Tick"));
     m.put("netpoller", List.of("Park", "AddTimer", "Poll", "PollForSysmon", "RunTimers",
-        "WakeNetPoller", "BlockingPoll", "FdReady", "TimerFire", "PollTimeout", "PollReturn"));
+        "WakeNetPoller", "BlockingPoll", "FdReady", "TimerFire", "PollTimeout", "PollReturn",
+        "MoveTimers"));
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -135,7 +173,9 @@ public record Fault(
     FieldException.require(
         until > from, "until", "the window ends (until: %s) before it starts (from: %s)",
         Nanos.format(until), Nanos.format(from));
-    if (kind == Kind.CLONE_FAILS) {
+    if (kind.onCalls() || kind.atATime()) {
+      checkEnvironment(kind, target, message, from, until, by, threads, syscall, at, procs);
+    } else if (kind == Kind.CLONE_FAILS) {
       FieldException.require(target == null, "target", "clone-fails is about the process, not an actor: leave target out");
       FieldException.require(message == null, "message", "clone-fails takes no message");
       FieldException.require(until == Long.MAX_VALUE, "until", "clone-fails lasts to the end of the run (the first failure ends it)");
@@ -143,7 +183,7 @@ public record Fault(
     } else {
       FieldException.require(target != null, "target", "a %s fault needs a target: sysmon, sched, netpoller, P[n], P[*], M[n], M[*] or M[locked]", kind.yaml());
       Target t = target(target);
-      FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
+      FieldException.require(threads == null, "threads", "threads is for clone-fails and max-threads faults");
       if (kind == Kind.STALL) {
         FieldException.require(until != Long.MAX_VALUE, "until", "a stall needs until: (when the actor runs again)");
       }
@@ -156,16 +196,63 @@ public record Fault(
         "probability must be between 0 and 1, got %s", probability);
     FieldException.require(every == null || every >= 1, "every", "every must be at least 1, got %d", every);
     FieldException.require(times == null || times >= 1, "times", "times must be at least 1, got %d", times);
-    FieldException.require(times == null || kind.onMessages(), "times", "times is for delay, drop, duplicate and reorder faults");
+    boolean counted = kind.onMessages() || kind.onCalls();
+    FieldException.require(times == null || counted, "times", "times is for delay, drop, duplicate, reorder, syscall-hang and syscall-latency faults");
     FieldException.require(probability == null || every == null, "every", "give probability or every, not both");
     FieldException.require(
-        kind.onMessages() || (probability == null && every == null), kind == Kind.STALL || probability != null ? "probability" : "every",
-        "probability and every are for delay, drop, duplicate and reorder faults");
-    if (kind == Kind.DELAY) {
-      FieldException.require(by != null, "by", "a delay fault needs by: (a duration or distribution, e.g. 2ms or exp(1ms))");
+        counted || (probability == null && every == null), probability != null ? "probability" : "every",
+        "probability and every are for delay, drop, duplicate, reorder, syscall-hang and syscall-latency faults");
+    if (kind == Kind.DELAY || kind == Kind.SYSCALL_LATENCY) {
+      FieldException.require(by != null, "by", "a %s fault needs by: (a duration or distribution, e.g. 2ms or exp(1ms))", kind.yaml());
     } else {
-      FieldException.require(by == null, "by", "by is for delay faults");
+      FieldException.require(by == null, "by", "by is for delay and syscall-latency faults");
     }
+    if (!kind.onCalls()) {
+      FieldException.require(syscall == null, "syscall", "syscall is for syscall-hang and syscall-latency faults");
+    }
+    if (!kind.atATime()) {
+      FieldException.require(at == null, "at", "at is for gomaxprocs and max-threads faults (the others take from: and until:)");
+      FieldException.require(procs == null, "procs", "procs is for gomaxprocs faults");
+    }
+  }
+
+  /** The fields of the environment faults: syscall-hang, syscall-latency, gomaxprocs, max-threads. */
+  private static void checkEnvironment(
+      Kind kind, String target, String message, long from, long until, Dist by, Integer threads,
+      String syscall, Long at, Integer procs) {
+    String what = kind.onCalls() ? "is about a kind of call" : "is a call the program makes";
+    FieldException.require(target == null, "target", "%s %s, not an actor: leave target out", kind.yaml(), what);
+    FieldException.require(message == null, "message", "%s takes no message", kind.yaml());
+    if (kind.onCalls()) {
+      FieldException.require(syscall != null && !syscall.isBlank(), "syscall",
+          "a %s fault needs syscall: (a syscall's name, e.g. read, or cgo for cgo calls)", kind.yaml());
+      FieldException.require(threads == null, "threads", "threads is for clone-fails and max-threads faults");
+      FieldException.require(procs == null, "procs", "procs is for gomaxprocs faults");
+      return;
+    }
+    FieldException.require(from == 0 && until == Long.MAX_VALUE, from != 0 ? "from" : "until",
+        "%s happens once: give at:, not from: or until:", kind.yaml());
+    FieldException.require(at != null, "at", "a %s fault needs at: (when the program calls it)", kind.yaml());
+    FieldException.require(at >= 0, "at", "at must not be negative, got %s", Nanos.format(at));
+    if (kind == Kind.GOMAXPROCS) {
+      FieldException.require(procs != null, "procs", "a gomaxprocs fault needs procs: (the new GOMAXPROCS)");
+      FieldException.require(procs >= 1 && procs <= MAX_PROCS, "procs", "procs must be between 1 and %d, got %d", MAX_PROCS, procs);
+      FieldException.require(threads == null, "threads", "threads is for clone-fails and max-threads faults");
+    } else {
+      FieldException.require(threads != null, "threads", "a max-threads fault needs threads: (the new limit, as debug.SetMaxThreads)");
+      FieldException.require(threads >= 1, "threads", "threads must be at least 1, got %d", threads);
+      FieldException.require(procs == null, "procs", "procs is for gomaxprocs faults");
+    }
+  }
+
+  /** The most Ps a gomaxprocs fault may ask for (the runtime's limit is 1<<30; memory is ours). */
+  public static final int MAX_PROCS = 1024;
+
+  /** A message or actor fault (no environment fields). */
+  public Fault(
+      String name, Kind kind, String target, String message, Long from, Long until,
+      Double probability, Integer every, Dist by, Integer threads, Integer times) {
+    this(name, kind, target, message, from, until, probability, every, by, threads, times, null, null, null);
   }
 
   private static void checkMessage(Target t, String message) {
@@ -209,8 +296,17 @@ public record Fault(
     if (by != null) {
       b.append(" by ").append(by);
     }
+    if (syscall != null) {
+      b.append(' ').append(syscall);
+    }
+    if (procs != null) {
+      b.append(' ').append(procs);
+    }
     if (threads != null) {
-      b.append(" at ").append(threads).append(" threads");
+      b.append(kind == Kind.MAX_THREADS ? " " : " at ").append(threads).append(" threads");
+    }
+    if (at != null) {
+      b.append(" at ").append(Nanos.format(at));
     }
     if (from > 0 || until != Long.MAX_VALUE) {
       b.append(" in [").append(Nanos.format(from)).append(", ")

@@ -106,7 +106,47 @@ public record Scenario(
             "P[" + t.index() + "] does not exist with gomaxprocs " + procs + " (P[0] to P[" + (procs - 1) + "], or P[*])"));
       }
     }
+    environmentProblems(out);
     return out;
+  }
+
+  /** Environment faults: at: inside the run, and a call name some step makes. */
+  private void environmentProblems(List<Problem> out) {
+    java.util.Set<String> calls = new java.util.TreeSet<>();
+    workload.forEach(g -> callNames(g.steps(), calls));
+    steps.values().forEach(l -> callNames(l, calls));
+    for (int i = 0; i < faults.size(); i++) {
+      Fault f = faults.get(i);
+      if (f.at() != null && f.at() >= duration) {
+        out.add(new Problem("faults[" + i + "].at",
+            "at: " + Nanos.format(f.at()) + " is not inside the run (duration: " + Nanos.format(duration) + ")"));
+      }
+      if (f.syscall() != null && !calls.contains(f.syscall())) {
+        String hint = ScenarioLoader.nearest(f.syscall(), new ArrayList<>(calls));
+        out.add(new Problem("faults[" + i + "].syscall",
+            "no step makes a call named '" + f.syscall() + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+                + "; the scenario's calls: " + (calls.isEmpty() ? "none" : String.join(", ", calls))));
+      }
+    }
+  }
+
+  /** The names of the syscalls (and "cgo") that steps make, as syscall faults name them. */
+  private static void callNames(List<Step> list, java.util.Set<String> out) {
+    for (Step s : list) {
+      if (s instanceof Step.Syscall c) {
+        out.add(c.name());
+      } else if (s instanceof Step.SyscallBlock c) {
+        out.add(c.name());
+      } else if (s instanceof Step.Cgo) {
+        out.add("cgo");
+      } else if (s instanceof Step.FileRead) {
+        out.addAll(List.of("openat", "fstat", "read", "close")); // os.ReadFile's calls (Programs.fileRead)
+      } else if (s instanceof Step.Loop l) {
+        callNames(l.steps(), out);
+      } else if (s instanceof Step.Spawn sp) {
+        callNames(sp.program(), out);
+      }
+    }
   }
 
   private void check(List<Step> list, String path, List<Problem> out, java.util.Deque<String> calling) {

@@ -62,11 +62,11 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: drop, target: sysmom, message: Tick}\n",
             "t.yaml:6:18: faults[0].target: 'sysmom' is not an actor (did you mean 'sysmon'?); one of: sysmon, sched, netpoller, P[n], P[*], M[n], M[*], M[locked]"),
         Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Retak}\n",
-            "t.yaml:6:34: faults[0].message: 'Retak' is not a message Ps handle (did you mean 'Retake'?); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop"),
+            "t.yaml:6:34: faults[0].message: 'Retak' is not a message Ps handle (did you mean 'Retake'?); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop, Destroy, Init, GcStop"),
         Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Handoff}\n",
-            "t.yaml:6:34: faults[0].message: 'Handoff' is not a message Ps handle (sched handles it); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop"),
+            "t.yaml:6:34: faults[0].message: 'Handoff' is not a message Ps handle (sched handles it); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop, Destroy, Init, GcStop"),
         Arguments.of("faults:\n  - {kind: delays, target: sched}\n",
-            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, reorder, stall, clone-fails"),
+            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, reorder, stall, clone-fails, syscall-hang, syscall-latency, gomaxprocs, max-threads"),
         Arguments.of("faults:\n  - {kind: stall, target: sysmon, from: 150ms, until: 100ms}\n",
             "t.yaml:6:48: faults[0].until: the window ends (until: 100ms) before it starts (from: 150ms)"),
         Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, probability: 1.5}\n",
@@ -84,13 +84,76 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: clone-fails, target: sched}\n",
             "t.yaml:6:25: faults[0].target: clone-fails is about the process, not an actor: leave target out"),
         Arguments.of("faults:\n  - {kind: drop, target: sched, mesage: Handoff}\n",
-            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: by, every, from, kind, message, name, probability, target, threads, times, until"));
+            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: at, by, every, from, kind, message, name, probability, procs, syscall, target, threads, times, until"));
   }
 
   @ParameterizedTest
   @MethodSource("badFaults")
   void aBadFaultIsOneLineWithFileLineColumnAndKey(String faults, String message) {
     ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", BLOCK + faults));
+    assertEquals(message, e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  // Environment faults: syscall-hang, syscall-latency, gomaxprocs, max-threads.
+
+  static final String CALLS = "duration: 3s\nruntime: {gomaxprocs: 4}\nworkload:\n  - kind: goroutines\n"
+      + "    steps: [{syscall: {name: read, duration: 1ms}}, {cgo: 1ms}]\n";
+
+  @Test
+  void environmentKindsRead() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", CALLS + """
+        faults:
+          - {kind: syscall-hang, syscall: read, from: 1s}
+          - {kind: syscall-latency, syscall: cgo, by: "lognormal(5ms, 50ms)", from: 1s, until: 1200ms, probability: 0.2}
+          - {kind: gomaxprocs, at: 2s, procs: 2}
+          - {kind: max-threads, at: 1s, threads: 200}
+        """);
+    assertEquals(4, s.faults().size());
+    Fault hang = s.faults().get(0);
+    assertEquals(Fault.Kind.SYSCALL_HANG, hang.kind());
+    assertEquals("read", hang.syscall());
+    assertEquals("syscall-hang read in [1s, end)", hang.label());
+    assertEquals(Dist.parse("lognormal(5ms, 50ms)"), s.faults().get(1).by());
+    assertEquals(0.2, s.faults().get(1).probability());
+    assertEquals(2_000_000_000L, s.faults().get(2).at());
+    assertEquals(2, s.faults().get(2).procs());
+    assertEquals("gomaxprocs 2 at 2s", s.faults().get(2).label());
+    assertEquals("max-threads 200 threads at 1s", s.faults().get(3).label());
+  }
+
+  static Stream<Arguments> badEnvironmentFaults() {
+    return Stream.of(
+        Arguments.of("faults:\n  - {kind: syscall-hang, syscall: raed}\n",
+            "t.yaml:7:26: faults[0].syscall: no step makes a call named 'raed' (did you mean 'read'?); the scenario's calls: cgo, read"),
+        Arguments.of("faults:\n  - {kind: syscall-hangs, syscall: read}\n",
+            "t.yaml:7:6: faults[0].kind: 'syscall-hangs' is not a fault kind (did you mean 'syscall-hang'?); one of: delay, drop, duplicate, reorder, stall, clone-fails, syscall-hang, syscall-latency, gomaxprocs, max-threads"),
+        Arguments.of("faults:\n  - {kind: gomaxprocs, at: 5s, procs: 2}\n",
+            "t.yaml:7:24: faults[0].at: at: 5s is not inside the run (duration: 3s)"),
+        Arguments.of("faults:\n  - {kind: gomaxprocs, at: 1s, procs: 0}\n",
+            "t.yaml:7:32: faults[0].procs: procs must be between 1 and 1024, got 0"),
+        Arguments.of("faults:\n  - {kind: max-threads, at: 1s, threads: 0}\n",
+            "t.yaml:7:33: faults[0].threads: threads must be at least 1, got 0"),
+        Arguments.of("faults:\n  - {kind: syscall-latency, syscall: read, by: 5ms, probability: 1.2}\n",
+            "t.yaml:7:53: faults[0].probability: probability must be between 0 and 1, got 1.2"),
+        Arguments.of("faults:\n  - {kind: syscall-hang, syscall: read, from: 2s, until: 1s}\n",
+            "t.yaml:7:51: faults[0].until: the window ends (until: 1s) before it starts (from: 2s)"),
+        Arguments.of("faults:\n  - {kind: syscall-latency, syscall: read}\n",
+            "t.yaml:7:5: faults[0].by: a syscall-latency fault needs by: (a duration or distribution, e.g. 2ms or exp(1ms))"),
+        Arguments.of("faults:\n  - {kind: gomaxprocs, procs: 2}\n",
+            "t.yaml:7:5: faults[0].at: a gomaxprocs fault needs at: (when the program calls it)"),
+        Arguments.of("faults:\n  - {kind: gomaxprocs, at: 1s, procs: 2, from: 1s}\n",
+            "t.yaml:7:42: faults[0].from: gomaxprocs happens once: give at:, not from: or until:"),
+        Arguments.of("faults:\n  - {kind: syscall-hang, target: sysmon, syscall: read}\n",
+            "t.yaml:7:26: faults[0].target: syscall-hang is about a kind of call, not an actor: leave target out"),
+        Arguments.of("faults:\n  - {kind: stall, target: sysmon, until: 1s, at: 1s}\n",
+            "t.yaml:7:46: faults[0].at: at is for gomaxprocs and max-threads faults (the others take from: and until:)"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badEnvironmentFaults")
+  void aBadEnvironmentFaultIsOneLine(String faults, String message) {
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("t.yaml", CALLS + faults));
     assertEquals(message, e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
   }

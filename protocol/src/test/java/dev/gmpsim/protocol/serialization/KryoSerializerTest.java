@@ -170,7 +170,10 @@ class KryoSerializerTest {
     return new Scenario("everything", "all of it", new ArrayList<>(List.of("lib.yaml")), rt, 3_000_000_000L,
         1_000_000L, 9L, 100_000_000L, Map.of("db", 4), steps, groups,
         List.of(new Fault("late", Fault.Kind.DELAY, "P[*]", "Retake", 1_000L, 2_000L, 0.5, null, Dist.parse("exp(1ms)"), null, null),
-            new Fault(null, Fault.Kind.CLONE_FAILS, null, null, null, null, null, null, null, 500, null)));
+            new Fault(null, Fault.Kind.CLONE_FAILS, null, null, null, null, null, null, null, 500, null),
+            // Environment faults: their own fields cross nodes too.
+            new Fault(null, Fault.Kind.SYSCALL_LATENCY, null, null, 5L, null, 0.2, null, Dist.parse("5ms"), null, 3, "read", null, null),
+            new Fault(null, Fault.Kind.GOMAXPROCS, null, null, null, null, null, null, null, null, null, null, 7L, 2)));
   }
 
   @Test
