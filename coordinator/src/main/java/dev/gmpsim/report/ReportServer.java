@@ -113,6 +113,15 @@ public final class ReportServer implements AutoCloseable {
           ObjectNode d = ReportPage.data(results, since);
           send(x, 200, "application/json", ReportPage.inline(d));
         }
+        // Browsers ask for one beside every file they show; there is none, and that is no error.
+        case "/favicon.ico" -> {
+          if (Files.exists(root.resolve("favicon.ico"))) {
+            file(x, path);
+          } else {
+            x.getResponseHeaders().set("Cache-Control", "max-age=86400");
+            x.sendResponseHeaders(204, -1);
+          }
+        }
         default -> file(x, path);
       }
     } catch (RuntimeException e) {

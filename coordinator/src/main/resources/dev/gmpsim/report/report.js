@@ -31,6 +31,11 @@
     if (a === 0 || Number.isInteger(v)) { return String(v); }
     return trim(v.toPrecision(3));
   }
+  // The table's numbers: whole ones with thousands separators, others to 4 significant digits.
+  function full(v) {
+    if (v === null || v === undefined || isNaN(v)) { return ''; }
+    return Number.isInteger(v) ? v.toLocaleString('en-US') : trim(v.toPrecision(4));
+  }
   function trim(s) { return s.indexOf('.') >= 0 && s.indexOf('e') < 0 ? s.replace(/\.?0+$/, '') : s; }
 
   function median(xs) {
@@ -121,15 +126,17 @@
     box.appendChild(el('div', { 'class': 'empty' }, text));
   }
 
-  // Rows grouped by the values of some parameters: key -> {values: [metric...], runs: [row...]}.
+  // Rows grouped by the values of some parameters: key -> {values: ok runs' metric, fatal: fatal
+  // runs' metric, runs: every row}. A fatal run stopped early, so its figures are not averaged in.
   function groups(metric, params) {
     var g = {};
     D.rows.forEach(function (r) {
       var key = params.map(function (p) { return r.p[p]; }).join('\u0000');
-      var e = g[key] || (g[key] = { values: [], runs: [] });
+      var e = g[key] || (g[key] = { values: [], fatal: [], runs: [] });
       e.runs.push(r);
       var v = r.m[metric];
-      if ((r.kind === 'ok' || r.kind === 'fatal') && v !== null && v !== undefined) { e.values.push(v); }
+      if (v === null || v === undefined) { return; }
+      if (r.kind === 'ok') { e.values.push(v); } else if (r.kind === 'fatal') { e.fatal.push(v); }
     });
     return g;
   }
@@ -162,7 +169,8 @@
         e.runs.forEach(function (r) {
           if (r.kind === 'fatal' && r.m[metric] !== null && r.m[metric] !== undefined) {
             fatal.push({ value: [xi, r.m[metric]], run: r });
-          } else if (r.kind === 'failed' || r.kind === 'other' || r.kind === 'fatal') {
+            lo = Math.min(lo, r.m[metric]);
+          } else if (r.kind !== 'ok') {
             failed.push({ value: [xi, null], run: r });
           }
         });
@@ -256,10 +264,12 @@
         if (!e) { return; }
         var fatal = e.runs.some(function (r) { return r.kind === 'fatal'; });
         var bad = e.runs.filter(function (r) { return r.kind === 'failed' || r.kind === 'other'; }).length;
-        if (e.values.length) {
-          var m = median(e.values);
+        // Only fatal runs here: their figures (up to the crash) colour the cell, framed in red.
+        var vals = e.values.length ? e.values : e.fatal;
+        if (vals.length) {
+          var m = median(vals);
           lo = Math.min(lo, m); hi = Math.max(hi, m);
-          cells.push({ value: [xi, yi, m], n: e.values.length, fatal: fatal, bad: bad,
+          cells.push({ value: [xi, yi, m], n: vals.length, fatal: fatal, bad: bad, onlyFatal: !e.values.length,
             itemStyle: fatal ? { borderColor: KIND_COLOR.fatal, borderWidth: 3 } : { borderColor: '#fff', borderWidth: 1 } });
         } else {
           blank.push({ value: [xi, yi, 0], n: 0, bad: bad });
@@ -269,6 +279,11 @@
     if (lo === Infinity) { lo = 0; hi = 1; }
     if (lo === hi) { hi = lo + 1; }
     var many = xs.length * ys.length > 150;
+    // Dark cells get white labels, light ones dark labels.
+    cells.forEach(function (c) {
+      var dark = (c.value[2] - lo) / (hi - lo) > 0.55;
+      c.label = { color: dark ? '#ffffff' : '#1f2328' };
+    });
     var c = chart('heat-chart');
     c.setOption({
       animation: false,
@@ -277,7 +292,7 @@
       tooltip: { formatter: function (p) {
         var d = p.data;
         return esc(x) + ' = ' + esc(xs[d.value[0]]) + '<br>' + esc(y) + ' = ' + esc(ys[d.value[1]]) + '<br>'
-          + (d.n ? esc(metric) + ': median ' + compact(d.value[2]) + ' (' + d.n + ' runs)' : 'no result')
+          + (d.n ? esc(metric) + ': median ' + compact(d.value[2]) + ' (' + d.n + (d.onlyFatal ? ' fatal' : '') + ' runs)' : 'no result')
           + (d.fatal ? '<br>a run was fatal' : '') + (d.bad ? '<br>' + d.bad + ' run(s) gave no result' : '');
       } },
       grid: { left: 100, right: 110, top: 50, bottom: 60 },
@@ -290,8 +305,8 @@
         inRange: { color: ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'] } },
       series: [
         { name: metric, type: 'heatmap', data: cells,
-          label: { show: !many, formatter: function (p) { return compact(p.data.value[2]); }, fontSize: 11,
-            color: '#1f2328', textBorderColor: '#fff', textBorderWidth: 2 } },
+          label: { show: !many, formatter: function (p) { return compact(p.data.value[2]) + (p.data.onlyFatal ? ' (fatal)' : ''); },
+            fontSize: 12 } },
         { name: 'no result', type: 'heatmap', data: blank, itemStyle: { color: KIND_COLOR.failed },
           label: { show: !many, formatter: 'no result', color: '#fff', fontSize: 11 } }
       ]
@@ -306,10 +321,11 @@
         order: function (r) { var i = (D.paramValues[p] || []).indexOf(r.p[p]); return i < 0 ? Infinity : i; } });
     });
     cols.push({ key: 'seed', label: 'seed', get: function (r) { return r.seed; } });
-    D.metrics.forEach(function (m) {
-      cols.push({ key: 'm:' + m, label: m, get: function (r) { return r.m[m]; }, format: compact, num: true });
-    });
+    // The outcome before the metrics: a fatal or failed run's figures read differently.
     cols.push({ key: 'outcome', label: 'outcome', text: true, cls: 'outcome', get: function (r) { return r.outcome; } });
+    D.metrics.forEach(function (m) {
+      cols.push({ key: 'm:' + m, label: m, get: function (r) { return r.m[m]; }, format: full, num: true });
+    });
     cols.push({ key: 'wallMs', label: 'wall ms', get: function (r) { return r.wallMs; } });
     cols.push({ key: 'attempt', label: 'attempt', get: function (r) { return r.attempt; } });
     cols.push({ key: 'node', label: 'node', text: true, get: function (r) { return r.node; } });
@@ -375,7 +391,7 @@
           td.className += ' na';
         } else {
           td.textContent = c.format ? c.format(v) : v;
-          if (c.num) { td.title = String(v); }
+          if (c.num || c.cls === 'outcome') { td.title = String(v); }
         }
         row.appendChild(td);
       });
