@@ -6,6 +6,8 @@
   var D = JSON.parse(document.getElementById('gmpsim-data').textContent);
   // Line colours leave out red and black: those mark fatal and failed runs.
   var PALETTE = ['#4269d0', '#3ca951', '#ff8ab7', '#6cc5b0', '#97bbf5', '#9c6b4e', '#efb118', '#a463f2', '#9498a0'];
+  var SYMBOLS = ['emptyCircle', 'emptyRect', 'emptyTriangle', 'emptyRoundRect', 'emptyPin', 'emptyArrow'];
+  var SIZES = [16, 10, 7, 5];
   var KIND_COLOR = { fatal: '#c1121f', failed: '#111111', other: '#8250df' };
   var MAX_ROWS_SHOWN = 2000;
   var sort = { col: null, dir: 1 };
@@ -38,6 +40,15 @@
   }
   function trim(s) { return s.indexOf('.') >= 0 && s.indexOf('e') < 0 ? s.replace(/\.?0+$/, '') : s; }
 
+  // The axis end beyond the data by 8% of its span, rounded to 2 significant digits (never below 0 for positive data).
+  function pad(v, dir) {
+    var span = (v.max - v.min) || Math.abs(v.max) || 1;
+    var end = dir < 0 ? v.min - span * 0.08 : v.max + span * 0.08;
+    if (dir < 0 && v.min >= 0 && end < 0) { end = 0; }
+    var p = Math.pow(10, Math.floor(Math.log10(Math.abs(end) || 1)) - 1);
+    return (dir < 0 ? Math.floor(end / p) : Math.ceil(end / p)) * p;
+  }
+
   function median(xs) {
     var s = xs.slice().sort(function (a, b) { return a - b; });
     var n = s.length;
@@ -67,6 +78,9 @@
     if (D.parameters.length === 0) { fact('parameters', 'none (the base scenario, once per seed)'); }
     D.parameters.forEach(function (p) { fact(p, abbreviate(D.paramValues[p] || [])); });
     fact('metrics', D.metrics.length + (D.metrics.length ? ': ' + abbreviate(D.metrics) : ''));
+    var nodes = {};
+    D.rows.forEach(function (r) { if (r.node) { nodes[r.node.replace(/^[^@]*@/, '')] = true; } });
+    if (Object.keys(nodes).length) { fact('nodes', abbreviate(Object.keys(nodes).sort())); }
     if (D.fromCsv) { fact('read from', 'results.csv (no results.jsonl here)'); }
     var live = $('live');
     if (D.live && D.status === 'running') {
@@ -176,8 +190,12 @@
         });
       });
       var name = by ? by + ' = ' + lv : metric;
-      series.push({ name: name, type: 'line', data: med, connectNulls: true, symbolSize: 7,
-        itemStyle: { color: color }, lineStyle: { width: 2 } });
+      // A line with no ok run has nothing to draw: its legend entry says so.
+      if (!med.some(function (m) { return m !== null; })) { name += ' (no ok runs)'; }
+      // Shapes and sizes differ per line, larger first: equal points of two lines stay visible, nested.
+      series.push({ name: name, type: 'line', data: med, connectNulls: true,
+        symbol: SYMBOLS[li % SYMBOLS.length], symbolSize: SIZES[Math.min(li, SIZES.length - 1)],
+        itemStyle: { color: color, borderWidth: 2 }, lineStyle: { width: 2 } });
       series.push({ name: name, type: 'custom', data: bars, z: 1, tooltip: { show: false },
         renderItem: errorBar(color, li, lines.length), encode: { x: 0, y: [1, 2] } });
     });
@@ -205,8 +223,11 @@
       tooltip: { trigger: 'item', formatter: tooltip(metric, x, xs) },
       xAxis: { type: 'category', data: xs, name: x, nameLocation: 'middle', nameGap: 30,
         axisLabel: { hideOverlap: true }, nameTextStyle: { fontWeight: 600 } },
+      // A margin below and above the data, so points do not sit on the axis.
       yAxis: { type: log ? 'log' : 'value', name: metric, nameLocation: 'middle', nameGap: 58, scale: !log,
-        axisLabel: { formatter: compact }, nameTextStyle: { fontWeight: 600 } },
+        min: log ? undefined : function (v) { return pad(v, -1); }, max: log ? undefined : function (v) { return pad(v, 1); },
+        // The padded ends are not round numbers: no label there, to crowd the round one next to it.
+        axisLabel: { formatter: compact, showMinLabel: log, showMaxLabel: log }, nameTextStyle: { fontWeight: 600 } },
       series: series
     }, true);
   }
@@ -327,8 +348,15 @@
       cols.push({ key: 'm:' + m, label: m, get: function (r) { return r.m[m]; }, format: full, num: true });
     });
     cols.push({ key: 'wallMs', label: 'wall ms', get: function (r) { return r.wallMs; } });
-    cols.push({ key: 'attempt', label: 'attempt', get: function (r) { return r.attempt; } });
-    cols.push({ key: 'node', label: 'node', text: true, get: function (r) { return r.node; } });
+    // Columns that say nothing in most sweeps only when they do: retried runs, several nodes.
+    if (D.rows.some(function (r) { return r.attempt > 1; })) {
+      cols.push({ key: 'attempt', label: 'attempt', get: function (r) { return r.attempt; } });
+    }
+    var nodes = {};
+    D.rows.forEach(function (r) { nodes[r.node] = true; });
+    if (Object.keys(nodes).length > 1) {
+      cols.push({ key: 'node', label: 'node', text: true, get: function (r) { return r.node ? r.node.replace(/^[^@]*@/, '') : r.node; } });
+    }
     if (D.rows.some(function (r) { return r.links; })) {
       cols.push({ key: 'links', label: 'files', text: true, links: true, get: function (r) { return r.links ? Object.keys(r.links).join(' ') : ''; } });
     }

@@ -25,13 +25,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The sweep report in a real browser: a small sweep (8 runs, half of them fatal) served by the
+ * The sweep report in a real browser: a small sweep (12 runs, 4 of them fatal: examples/sweeps/thread-limit.yaml) served by the
  * server of gmpsim serve and opened from disk, in headless Chromium. Screenshots go to
  * target/screenshots/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportBrowserTest {
-  static final Path SWEEP = Path.of("src/test/resources/sweeps/tiny-report.yaml");
+  static final Path SWEEP = Path.of("../examples/sweeps/thread-limit.yaml");
   static final ObjectMapper JSON = new ObjectMapper();
 
   Path tmp;
@@ -65,7 +65,7 @@ class ReportBrowserTest {
       browser.screenshot("sweep-report-served");
       // Kept runs are linked, and the server hands out their files.
       List<WebElement> links = d.findElements(By.cssSelector("#runs tbody a"));
-      assertEquals(8, links.size());
+      assertEquals(12, links.size());
       assertTrue(links.get(0).getAttribute("href").endsWith("/summary.json"), links.get(0).getAttribute("href"));
       d.get(links.get(0).getAttribute("href"));
       assertTrue(d.findElement(By.tagName("body")).getText().contains("\"outcome\""));
@@ -84,7 +84,7 @@ class ReportBrowserTest {
 
   @Test
   void aServedRunningSweepShowsNewRowsWithoutAReload() throws Exception {
-    // A sweep still running: 5 of its 8 rows in, sweep.json saying so.
+    // A sweep still running: 5 of its 12 rows in, sweep.json saying so.
     Path live = tmp.resolve("live");
     Files.createDirectories(live);
     List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
@@ -101,7 +101,7 @@ class ReportBrowserTest {
       Files.writeString(live.resolve("results.jsonl"), lines.get(5) + "\n", StandardOpenOption.APPEND);
       waitForRows(d, 6);
       assertEquals(Boolean.TRUE, d.executeScript("return window.notReloaded === true;"), "the page was reloaded");
-      assertTrue(d.findElement(By.id("facts")).getText().contains("6 of 8 done"), d.findElement(By.id("facts")).getText());
+      assertTrue(d.findElement(By.id("facts")).getText().contains("6 of 12 done"), d.findElement(By.id("facts")).getText());
       browser.screenshot("sweep-report-live");
       assertEquals(List.of(), browser.severe(), "console errors");
     }
@@ -115,7 +115,7 @@ class ReportBrowserTest {
   @SuppressWarnings("unchecked")
   private static void checkPage(ChromeDriver d) {
     new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> d.executeScript("return !!window.gmpsimReport;"));
-    // Line chart: threads.peak against GOMAXPROCS, a line per thread limit (12, 10000), and the fatal runs.
+    // Line chart: threads.peak against GOMAXPROCS, a line per thread limit (24, 10000), and the fatal runs.
     List<Map<String, Object>> series = (List<Map<String, Object>>) d.executeScript(
         "return echarts.getInstanceByDom(document.getElementById('line-chart')).getOption().series"
             + ".map(function (s) { return {type: s.type, name: s.name, n: s.data.length}; });");
@@ -124,13 +124,13 @@ class ReportBrowserTest {
         series.toString());
     long paths = (Long) d.executeScript("return document.querySelectorAll('#line-chart svg path').length;");
     assertTrue(paths > 10, "line chart drawn: " + paths + " paths");
-    // Heatmap: 2 x 2 cells over GOMAXPROCS and the thread limit.
+    // Heatmap: 3 x 2 cells over GOMAXPROCS and the thread limit.
     Long cells = (Long) d.executeScript(
         "var s = echarts.getInstanceByDom(document.getElementById('heat-chart')).getOption().series;"
             + "return s[0].data.length + s[1].data.length;");
-    assertEquals(4L, cells);
+    assertEquals(6L, cells);
     assertTrue((Long) d.executeScript("return document.querySelectorAll('#heat-chart svg path').length;") > 4);
-    assertEquals(8, d.findElements(By.cssSelector("#runs tbody tr")).size());
+    assertEquals(12, d.findElements(By.cssSelector("#runs tbody tr")).size());
     assertEquals(4, d.findElements(By.cssSelector("#runs tbody tr.kind-fatal")).size());
 
     // Sorting by threads.peak reorders the rows, ascending then descending.
@@ -153,7 +153,7 @@ class ReportBrowserTest {
     assertEquals(4, d.findElements(By.cssSelector("#runs tbody tr")).size());
     filter.clear();
     d.executeScript("document.getElementById('filter').dispatchEvent(new Event('input'));");
-    assertEquals(8, d.findElements(By.cssSelector("#runs tbody tr")).size());
+    assertEquals(12, d.findElements(By.cssSelector("#runs tbody tr")).size());
     d.executeScript("window.scrollTo(0, 0);");
   }
 

@@ -24,7 +24,7 @@ class ReportCliTest {
     assertEquals(0, r.code(), r.err() + r.out());
     assertTrue(r.out().contains("report: " + kept.resolve("report.html")), r.out());
     List<String> lines = Files.readAllLines(kept.resolve("results.jsonl"));
-    assertEquals(8, lines.size());
+    assertEquals(12, lines.size());
     String html = Files.readString(kept.resolve("report.html"));
     for (String l : lines) {
       JsonNode row = JSON.readTree(l);
@@ -49,7 +49,7 @@ class ReportCliTest {
     Files.delete(plain.resolve("report.html"));
     r = CliTest.run("report", plain.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("report: " + plain.resolve("report.html") + " (8 runs)\n", r.out());
+    assertEquals("report: " + plain.resolve("report.html") + " (12 runs)\n", r.out());
     assertEquals(new String(before), Files.readString(plain.resolve("report.html")), "the same bytes");
 
     Path cut = tmp.resolve("cut");
@@ -59,7 +59,7 @@ class ReportCliTest {
     Files.writeString(cut.resolve("sweep.json"), manifest);
     r = CliTest.run("report", cut.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("report: " + cut.resolve("report.html") + " (partial: 3 of 8 runs, interrupted)\n", r.out());
+    assertEquals("report: " + cut.resolve("report.html") + " (partial: 3 of 12 runs, interrupted)\n", r.out());
     assertTrue(Files.readString(cut.resolve("report.html")).contains("\"partial\":true"));
   }
 
