@@ -33,7 +33,7 @@ final class SweepCommand implements Callable<Integer> {
 
   // Short enough that picocli does not wrap inside a file name ("sweep." / "json").
   @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "Folder for sweep.json, results.jsonl, results.csv.")
+      description = "Folder for sweep.json, results.jsonl, results.csv, report.html.")
   String out;
 
   @Option(names = "--resume", description = "Continue the sweep in --out (the same sweep file): keep its results, "
