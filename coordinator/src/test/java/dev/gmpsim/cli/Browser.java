@@ -25,8 +25,11 @@ import org.openqa.selenium.logging.LogType;
  * ({@code CI=true}) or with {@code GMPSIM_REQUIRE_BROWSER=1}, where it fails instead.
  */
 public final class Browser implements AutoCloseable {
-  static final List<Path> CHROMIUM = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  // -Dgmpsim.chromium=PATH and -Dgmpsim.chromedriver=PATH point elsewhere (and show the skip message with a wrong path).
+  static final List<Path> CHROMIUM = System.getProperty("gmpsim.chromium") != null
+      ? List.of(Path.of(System.getProperty("gmpsim.chromium")))
+      : List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
+  static final Path CHROMEDRIVER = Path.of(System.getProperty("gmpsim.chromedriver", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private final ChromeDriver driver;
@@ -42,17 +45,34 @@ public final class Browser implements AutoCloseable {
     return "true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv("GMPSIM_REQUIRE_BROWSER"));
   }
 
+  /** Why there is no browser here, or null when there is one. */
+  static String missing() {
+    if (CHROMIUM.stream().anyMatch(Files::isExecutable) && Files.isExecutable(CHROMEDRIVER)) {
+      return null;
+    }
+    return "no Chromium here (" + CHROMIUM.get(0) + " and " + CHROMEDRIVER
+        + " are needed: apt-get install -y chromium chromium-driver)";
+  }
+
+  /**
+   * Call before each test (@BeforeEach, so that every test is reported as skipped, with the
+   * message, rather than a class with no tests): skips without a browser, or fails in CI.
+   */
+  public static void assumePresent() {
+    String why = missing();
+    if (why == null) {
+      return;
+    }
+    if (required()) {
+      Assertions.fail(why + "; CI=true or GMPSIM_REQUIRE_BROWSER=1 require the browser tests to run");
+    }
+    Assumptions.abort("browser test skipped: " + why);
+  }
+
   /** A fresh headless Chromium with its own profile, 1280x{@code height} pixels. */
   public static Browser start(int height) throws IOException {
-    Path chromium = CHROMIUM.stream().filter(Files::isExecutable).findFirst().orElse(null);
-    if (chromium == null || !Files.isExecutable(CHROMEDRIVER)) {
-      String why = "no Chromium here (" + CHROMIUM.get(0) + " and " + CHROMEDRIVER
-          + " are needed: apt-get install -y chromium chromium-driver)";
-      if (required()) {
-        Assertions.fail(why + "; CI=true or GMPSIM_REQUIRE_BROWSER=1 require the browser tests to run");
-      }
-      Assumptions.abort("browser test skipped: " + why);
-    }
+    assumePresent();
+    Path chromium = CHROMIUM.stream().filter(Files::isExecutable).findFirst().orElseThrow();
     // Selenium Manager would look for a driver online; the system's is given instead.
     System.setProperty("SE_AVOID_STATS", "true");
     Path profile = Files.createTempDirectory("gmpsim-chromium-");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +42,19 @@ class ReportBrowserTest {
   @BeforeAll
   void sweepAndBrowser(@TempDir Path dir) throws Exception {
     tmp = dir;
-    // The browser first: without one, the test is skipped before the sweep is run for nothing.
+    if (Browser.missing() != null) {
+      return; // each test is skipped (or fails in CI) in @BeforeEach, with the reason
+    }
     browser = Browser.start(1900);
     out = tmp.resolve("out");
     CliTest.Result r = CliTest.run("sweep", SWEEP.toString(), "--out", out.toString(), "--keep-runs",
         "--parallelism", "2");
     assertEquals(0, r.code(), r.err() + r.out());
+  }
+
+  @BeforeEach
+  void needsTheBrowser() {
+    Browser.assumePresent();
   }
 
   @AfterAll
