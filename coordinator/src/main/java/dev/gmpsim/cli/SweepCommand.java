@@ -33,7 +33,7 @@ final class SweepCommand implements Callable<Integer> {
 
   // Short enough that picocli does not wrap inside a file name ("sweep." / "json").
   @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "Folder for sweep.json, results.jsonl, results.csv.")
+      description = "Folder for sweep.json, results.jsonl, results.csv, report.html.")
   String out;
 
   @Option(names = "--resume", description = "Continue the sweep in --out (the same sweep file): keep its results, "
@@ -56,6 +56,10 @@ final class SweepCommand implements Callable<Integer> {
       description = "Ask again for a run with no answer after this long (default: 60s; answers to repeated asks are "
           + "deduplicated).")
   Long resendAfter;
+
+  @Option(names = "--keep-runs", description = "Also keep each run's files (summary.json, timeseries.csv, ...) in "
+      + "DIR/runs/ID/, linked from report.html (off by default: a big sweep would write many files).")
+  boolean keepRuns;
 
   @Option(names = "--retries", description = "Attempts in all per failed run before its failure is recorded "
       + "(default: ${DEFAULT-VALUE}; 1: no retry).")
@@ -91,6 +95,9 @@ final class SweepCommand implements Callable<Integer> {
     }
     SweepPlan plan = SweepLoader.load(file);
     List<RunRequest> runs = plan.runs();
+    if (keepRuns) {
+      runs = runs.stream().map(r -> r.keepingFiles(true)).toList();
+    }
     Set<String> params = new LinkedHashSet<>();
     Set<String> ids = new HashSet<>();
     runs.forEach(r -> {
@@ -124,6 +131,10 @@ final class SweepCommand implements Callable<Integer> {
       } catch (ResultSink.Refused e) {
         throw new UserError(e.getMessage());
       }
+      if (keepRuns) {
+        // The same files as run --out writes, through the same function.
+        sink.keepRunsWith((id, files) -> RunOutput.write(dir.resolve("runs").resolve(id), files));
+      }
       int already = sink.resultsWritten();
       o.printf(Locale.ROOT, "%s: %d runs%s, %s%n", plan.name(), runs.size(),
           resumed(already, sink.retrying()),
@@ -138,6 +149,7 @@ final class SweepCommand implements Callable<Integer> {
           progress.interrupted();
           err.printf(Locale.ROOT, "gmpsim: interrupted after %d of %d runs; continue with --resume%n",
               sink.resultsWritten(), sink.total());
+          writeReport(dir, err, "gmpsim: partial report: ");
           err.flush();
         }
       }, "sweep-interrupted");
@@ -156,7 +168,21 @@ final class SweepCommand implements Callable<Integer> {
       double secs = (System.nanoTime() - t0) / 1e9;
       o.printf(Locale.ROOT, "done: %d runs in %.1fs (%.0f runs/min), %d failed, %d skipped; results in %s%n",
           f.done(), secs, f.done() * 60 / Math.max(secs, 1e-9), f.failed(), f.skipped(), out);
+      writeReport(dir, o, "report: ");
+      o.flush();
       return f.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+  }
+
+  /** Writes DIR/report.html and prints its path; a report that cannot be written costs the sweep nothing. */
+  private static void writeReport(Path dir, PrintWriter to, String prefix) {
+    try {
+      dev.gmpsim.report.SweepResults r = dev.gmpsim.report.SweepResults.read(dir, true);
+      to.println(prefix + dev.gmpsim.report.ReportPage.write(r));
+    } catch (dev.gmpsim.report.SweepResults.NotResults e) {
+      to.println("no report: " + e.getMessage());
+    } catch (java.io.IOException | RuntimeException e) {
+      to.println("no report: cannot write " + dir.resolve("report.html") + " (" + e.getMessage() + ")");
     }
   }
 

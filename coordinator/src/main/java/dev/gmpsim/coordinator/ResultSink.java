@@ -72,6 +72,7 @@ public final class ResultSink {
   private final BufferedWriter csv;
   private final String started;
   private int retrying;
+  private RunKeeper keeper;
   private boolean closed;
   private long manifestAt;
 
@@ -304,10 +305,29 @@ public final class ResultSink {
     return h;
   }
 
+  /** Writes a kept run's files ({@code sweep --keep-runs}); called before its row is written. */
+  @FunctionalInterface
+  public interface RunKeeper {
+    void keep(String runId, dev.gmpsim.protocol.result.RunResult files) throws IOException;
+  }
+
+  /** Results that come with their files ({@link RunDone#files()}) have them written by {@code k}. */
+  public synchronized void keepRunsWith(RunKeeper k) {
+    this.keeper = k;
+  }
+
   /** Records one run's result, once. */
   public synchronized void write(RunRequest request, RunDone done) {
     if (closed || !written.add(request.runId())) {
       return;
+    }
+    if (keeper != null && done.files() != null) {
+      // Before the row: a row in results.jsonl means the run's folder is complete.
+      try {
+        keeper.keep(request.runId(), done.files());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     JsonNode summary = done.summary() == null ? null : JSON.valueToTree(done.summary());
     ObjectNode row = JSON.createObjectNode();

@@ -162,7 +162,7 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     boolean failedRun = d.outcome().startsWith("error") || d.outcome().equals("timeout");
     if (failedRun && d.attempt() < maxAttempts) {
       RunRequest q = f.request();
-      pending.addFirst(new RunRequest(q.runId(), q.scenario(), q.seed(), q.parameters(), q.attempt() + 1));
+      pending.addFirst(q.withAttempt(q.attempt() + 1));
     } else {
       done.add(d.runId());
       if (failedRun) {

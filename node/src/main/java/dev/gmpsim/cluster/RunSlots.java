@@ -83,7 +83,7 @@ public final class RunSlots extends AbstractBehavior<RunSlots.Command> {
       done = new RunDone(req.runId(), null, "timeout", node, f.wallNs(), req.attempt());
     } else {
       done = new RunDone(req.runId(), f.result().summary(), f.result().summary().outcome(), node, f.wallNs(),
-          req.attempt());
+          req.attempt(), req.keepFiles() ? f.result() : null);
     }
     f.replyTo().tell(done);
     startWhatFits();

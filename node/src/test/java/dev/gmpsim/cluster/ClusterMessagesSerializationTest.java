@@ -64,6 +64,27 @@ class ClusterMessagesSerializationTest {
     assertEquals(noAck, roundTrip(serialization, noAck));
   }
 
+  @Test
+  void aKeptRunComesBackWithItsFiles() throws Exception {
+    // sweep --keep-runs: the request says so, and the answer carries the whole result.
+    Path examples = Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("..", "examples");
+    var scenario = ScenarioLoader.load(examples.resolve("workload-c-cgo-bounded.yaml"));
+    RunRequest req = new RunRequest("kept1", scenario, 3, Map.of(), 1).keepingFiles(true);
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+    TestProbe<RunDone> probe = kit.createTestProbe(RunDone.class);
+    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef(), null);
+    RunEntity.Execute back = (RunEntity.Execute) roundTrip(serialization, msg);
+    assertTrue(back.request().keepFiles());
+    assertEquals(2, back.request().withAttempt(2).attempt());
+    assertTrue(back.request().withAttempt(2).keepFiles(), "a retry keeps its files too");
+    var result = dev.gmpsim.run.Simulation.runLocally(scenario.withSeed(3),
+        new dev.gmpsim.protocol.result.RunOptions(3, 200_000_000L, 0, false, 0));
+    RunDone done = new RunDone("kept1", result.summary(), result.summary().outcome(), "n", 1, 1, result);
+    RunDone doneBack = (RunDone) roundTrip(serialization, done);
+    assertEquals(result.timeseriesCsv(), doneBack.files().timeseriesCsv());
+    assertEquals(result.summary(), doneBack.files().summary());
+  }
+
   private static Object roundTrip(Serialization serialization, Object msg) throws Exception {
     assertTrue(serialization.findSerializerFor(msg) instanceof KryoSerializer);
     byte[] bytes = serialization.serialize(msg).get();
