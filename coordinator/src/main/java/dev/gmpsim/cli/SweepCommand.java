@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
@@ -133,7 +134,14 @@ final class SweepCommand implements Callable<Integer> {
       }
       if (keepRuns) {
         // The same files as run --out writes, through the same function.
-        sink.keepRunsWith((id, files) -> RunOutput.write(dir.resolve("runs").resolve(id), files));
+        // threads.svg comes from the result (it crossed the cluster); trace.json needs a recorder in
+        // the run's own JVM, so kept runs have none (re-run one with run --out and its seed for it).
+        Map<String, List<dev.gmpsim.protocol.scenario.Fault>> faultsOf = new java.util.HashMap<>();
+        for (RunRequest r : runs) {
+          faultsOf.put(r.runId(), r.scenario().faults());
+        }
+        sink.keepRunsWith((id, files) -> RunOutput.write(dir.resolve("runs").resolve(id), files,
+            faultsOf.getOrDefault(id, List.of()), null));
       }
       int already = sink.resultsWritten();
       o.printf(Locale.ROOT, "%s: %d runs%s, %s%n", plan.name(), runs.size(),

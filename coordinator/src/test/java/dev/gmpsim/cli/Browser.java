@@ -71,6 +71,14 @@ public final class Browser implements AutoCloseable {
 
   /** A fresh headless Chromium with its own profile, 1280x{@code height} pixels. */
   public static Browser start(int height) throws IOException {
+    return open(1280, height);
+  }
+
+  /**
+   * A fresh headless Chromium with its own profile whose page is exactly {@code width} x
+   * {@code height} pixels (--window-size counts the window, not the page).
+   */
+  public static Browser open(int width, int height) throws IOException {
     assumePresent();
     Path chromium = CHROMIUM.stream().filter(Files::isExecutable).findFirst().orElseThrow();
     // Selenium Manager would look for a driver online; the system's is given instead.
@@ -80,13 +88,15 @@ public final class Browser implements AutoCloseable {
     o.setBinary(chromium.toFile());
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280," + height,
+        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
         "--hide-scrollbars", "--force-device-scale-factor=1");
     o.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     ChromeDriver d = new ChromeDriver(service, o);
     d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(30));
+    d.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
     return new Browser(d, profile);
   }
 
@@ -94,10 +104,10 @@ public final class Browser implements AutoCloseable {
     return driver;
   }
 
-  /** Saves what the window shows as target/screenshots/NAME.png. */
+  /** Saves what the window shows as target/screenshots/NAME (.png added when missing). */
   public Path screenshot(String name) throws IOException {
     Files.createDirectories(SCREENSHOTS);
-    Path to = SCREENSHOTS.resolve(name + ".png");
+    Path to = SCREENSHOTS.resolve(name.endsWith(".png") ? name : name + ".png");
     Files.write(to, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     return to;
   }

@@ -33,7 +33,10 @@ class ReportCliTest {
       assertTrue(Files.exists(run.resolve("timeseries.csv")), run.toString());
       JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
       assertEquals(row.get("summary"), summary);
-      assertTrue(html.contains("runs/" + row.get("id").asText() + "/summary.json"), "linked");
+      // Its picture is kept too (trace.json needs the run's own JVM) and the report links it.
+      assertTrue(Files.exists(run.resolve("threads.svg")), run.toString());
+      assertFalse(Files.exists(run.resolve("trace.json")), run.toString());
+      assertTrue(html.contains("runs/" + row.get("id").asText() + "/threads.svg"), "linked");
     }
 
     // Off by default: no runs/ folder, no links.

@@ -1,8 +1,10 @@
 package dev.gmpsim.pictures;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gmpsim.cli.Browser;
 import dev.gmpsim.protocol.result.RunOptions;
 import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.scenario.Scenario;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreadsSvgBrowserTest {
   @Test
   void chromiumRendersThreadsSvgWithEveryPanelAndSeries(@TempDir Path tmp) throws Exception {
-    Browser.assumeAvailable();
+    Browser.assumePresent();
     Scenario s = RunPicturesTest.example("faults/sysmon-stall.yaml", 0);
     RunResult r = Simulation.runLocally(s, RunOptions.seed(s.seed()));
     RunPictures.write(tmp, r, s.faults(), null);
