@@ -75,7 +75,7 @@ final class BenchReport {
     rows.add(new String[] {"workload", "events/run", "M events/s", "virtual/wall", "vs loop", "B/event"});
     Row plain = b.plain();
     rows.add(new String[] {plain.name(), Long.toString(plain.eventsPerRun()),
-        spread(BenchStats.of(plain.timings(), t -> t.eventsPerSecond() / 1e6), "%.2f", ""), "-", "1", bytes(plain.timings())});
+        spread(BenchStats.of(plain.timings(), t -> t.eventsPerSecond() / 1e6), "%.2f", ""), "-", "1.00", bytes(plain.timings())});
     for (Row w : b.workloads()) {
       rows.add(new String[] {w.name(), Long.toString(w.eventsPerRun()),
           spread(BenchStats.of(w.timings(), t -> t.eventsPerSecond() / 1e6), "%.2f", ""),

@@ -55,7 +55,7 @@ final class BenchWorkloads {
 
       @Override
       public Map<Long, Long> allocation() {
-        return BenchAlloc.threadsNamed(n -> n.contains(Simulation.DISPATCHER));
+        return BenchAlloc.threadsNamed(n -> n.endsWith("-" + Simulation.DISPATCHER)); // RunLoopExecutor names it
       }
     };
   }
