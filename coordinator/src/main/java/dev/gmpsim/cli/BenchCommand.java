@@ -2,18 +2,18 @@ package dev.gmpsim.cli;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import dev.gmpsim.bench.PlainLoop;
-import dev.gmpsim.protocol.result.RunOptions;
-import dev.gmpsim.protocol.result.RunResult;
+import dev.gmpsim.cli.BenchReport.Bench;
+import dev.gmpsim.cli.BenchReport.Row;
+import dev.gmpsim.cli.BenchRounds.Plan;
+import dev.gmpsim.cli.BenchRounds.Timing;
+import dev.gmpsim.cli.BenchRounds.Workload;
 import dev.gmpsim.protocol.scenario.Scenario;
 import dev.gmpsim.protocol.scenario.ScenarioLoader;
-import dev.gmpsim.run.Simulation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -22,20 +22,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * gmpsim bench: how fast the model simulates. For each workload: simulated events per second of
- * wall time and virtual time per wall time, on one run's single-threaded dispatcher; and, in the
- * same process, the events per second of a plain single-threaded event loop for comparison.
+ * gmpsim bench: how fast the model simulates. Each workload runs on one run's single-threaded
+ * dispatcher; a plain single-threaded event loop is timed the same way in the same process, in
+ * turn with the workloads ({@link BenchRounds}), and the table gives medians with min-max over
+ * the rounds ({@link BenchStats}), with the bytes allocated per event ({@link BenchAlloc}).
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure simulation speed on the example workloads against a plain event loop.")
 final class BenchCommand implements Callable<Integer> {
+  static final long SECOND = 1_000_000_000L;
+
   @Parameters(paramLabel = "FILE", arity = "0..*",
       description = "Scenario files (default: examples/workload-*.yaml).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--quick", description = "Shorter runs (2s of virtual time each); under a minute in all.")
+  @Option(names = "--quick", description = "The same rounds with shorter timings (200ms each), "
+      + "runs cut to 2s of virtual time, one warm-up round; under a minute in all.")
   boolean quick;
 
   @Option(names = "--sweep", arity = "0..1", fallbackValue = "examples/sweeps/gomaxprocs-x-rate.yaml",
@@ -44,23 +48,39 @@ final class BenchCommand implements Callable<Integer> {
           + "exit code 1 and no figure if a phase stalls (no result for 2 minutes), a run fails or a node is lost.")
   Path sweep;
 
-  @Option(names = "--repeat", description = "Measured runs per workload; the best is reported (default: ${DEFAULT-VALUE}).")
-  int repeat = 3;
+  @Option(names = "--repeat", paramLabel = "N",
+      description = "Measured rounds: timings per workload, of which the median and min-max are reported (default: 5).")
+  Integer repeat;
+
+  @Option(names = "--warmup", paramLabel = "N",
+      description = "Rounds run first to warm the JIT, not reported (default: 1).")
+  Integer warmup;
+
+  @Option(names = "--min-time", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Each timing repeats its workload's run until this much wall time has passed "
+          + "(default: 1s, 200ms with --quick).")
+  Long minTime;
+
+  @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Cut each run to at most this much virtual time (default: the scenario's; 2s with --quick).")
+  Long duration;
+
+  @Option(names = "--json", description = "Print one JSON document instead of the table (schema in docs/bench.md).")
+  boolean json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (repeat < 1) {
-      throw new UserError("--repeat must be at least 1, got " + repeat);
-    }
+    PrintWriter err = spec.commandLine().getErr();
+    Plan plan = plan();
     if (sweep != null) {
       try {
         return SweepBench.run(sweep, out);
       } catch (SweepBench.Failed e) {
         out.flush();
-        spec.commandLine().getErr().println("gmpsim: bench --sweep: " + e.getMessage());
+        err.println("gmpsim: bench --sweep: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
     }
@@ -74,61 +94,64 @@ final class BenchCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       throw new UserError("no scenario files given and none found in examples/");
     }
+    long cap = duration != null ? duration : quick ? 2 * SECOND : 0;
+    if (duration != null && duration <= 0) {
+      throw new UserError("--duration must be more than 0");
+    }
     List<Scenario> scenarios = new ArrayList<>();
     for (Path f : files) {
-      Scenario s = ScenarioLoader.load(f);
-      scenarios.add(quick ? s.withDuration(Math.min(s.duration(), 2_000_000_000L)) : s);
+      Scenario s = ScenarioLoader.load(f); // every file is read before anything is timed
+      scenarios.add(cap > 0 ? s.withDuration(Math.min(s.duration(), cap)) : s);
     }
-    out.printf(Locale.ROOT, "gmpsim bench on %d cores, %s %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.vm.name"), System.getProperty("java.version"));
-    out.flush();
-    double plain = plainLoop();
-    out.printf(Locale.ROOT, "plain single-threaded event loop: %.2f M events/s%n%n", plain / 1e6);
-    out.printf(Locale.ROOT, "%-28s %8s %10s %8s %11s %9s %13s%n", "workload", "virtual", "events", "wall",
-        "M events/s", "vs loop", "virtual/wall");
-    out.flush();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "gmpsim-bench", Simulation.quietConfig());
-    long allEvents = 0;
-    long allWall = 0;
+    Bench bench;
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "gmpsim-bench", BenchWorkloads.config());
     try {
-      // Warm the JIT on every workload first, so each is timed with the same compiled code.
-      for (int pass = 0; pass < (quick ? 1 : 2); pass++) {
-        for (Scenario s : scenarios) {
-          Simulation.run(system, s.withDuration(Math.min(s.duration(), 1_000_000_000L)), RunOptions.seed(1));
-        }
-      }
-      for (Scenario s : scenarios) {
-        long bestWall = Long.MAX_VALUE;
-        RunResult r = null;
-        for (int i = 0; i < repeat; i++) {
-          long t0 = System.nanoTime();
-          r = Simulation.run(system, s, RunOptions.seed(s.seed()));
-          bestWall = Math.min(bestWall, System.nanoTime() - t0);
-        }
-        long events = r.summary().events();
-        double evs = events * 1e9 / bestWall;
-        allEvents += events;
-        allWall += bestWall;
-        out.printf(Locale.ROOT, "%-28s %7.1fs %10d %7.2fs %11.2f %9.2f %12.1fx%n", s.name(),
-            r.summary().virtualTimeNs() / 1e9, events, bestWall / 1e9, evs / 1e6, evs / plain,
-            (double) r.summary().virtualTimeNs() / bestWall);
+      if (!json) {
+        out.println("gmpsim bench on " + BenchReport.machine());
+        out.println(BenchReport.planLine(plan, quick, cap, scenarios.size()));
         out.flush();
       }
+      List<Workload> workloads = new ArrayList<>();
+      for (Scenario s : scenarios) {
+        workloads.add(BenchWorkloads.model(system, s));
+      }
+      List<List<Timing>> timings = BenchRounds.run(plan, BenchWorkloads.plainLoop(), workloads, System::nanoTime,
+          (round, of) -> {
+            err.println(round < 0 ? "gmpsim bench: warm-up round " + -round + " of " + of
+                : "gmpsim bench: round " + round + " of " + of);
+            err.flush();
+          });
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < scenarios.size(); i++) {
+        rows.add(new Row(scenarios.get(i).name(), files.get(i).toString(), timings.get(i + 1)));
+      }
+      bench = new Bench(plan, quick, cap, new Row("plain event loop", null, timings.get(0)), rows);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
     }
-    double all = allEvents * 1e9 / allWall;
-    out.printf(Locale.ROOT, "%nall workloads: %.2f M events/s, %.2f of the plain loop's rate%n", all / 1e6, all / plain);
+    if (json) {
+      out.println(BenchReport.json(bench));
+    } else {
+      out.println(BenchReport.legend(bench));
+      out.println();
+      BenchReport.table(out, bench);
+    }
+    out.flush();
     return ExitCodes.OK;
   }
 
-  private static double plainLoop() {
-    PlainLoop.eventsPerSecond(1000, 5_000_000, 1); // warm-up
-    double best = 0;
-    for (int i = 0; i < 3; i++) {
-      best = Math.max(best, PlainLoop.eventsPerSecond(1000, 10_000_000, 1 + i));
+  /** The rounds and timings asked for; a bad count is a user error (exit code 2). */
+  Plan plan() throws UserError {
+    int rounds = repeat != null ? repeat : 5;
+    int warm = warmup != null ? warmup : 1;
+    long min = minTime != null ? minTime : quick ? SECOND / 5 : SECOND;
+    if (rounds < 1) {
+      throw new UserError("--repeat must be at least 1, got " + rounds);
     }
-    return best;
+    if (warm < 0) {
+      throw new UserError("--warmup must be at least 0, got " + warm);
+    }
+    return new Plan(warm, rounds, min);
   }
 }

@@ -208,7 +208,7 @@ class DockerfileTest {
     assertTrue(ignore.contains("target/") || ignore.contains("target"), ignore.toString());
     assertTrue(ignore.contains("**/target/") || ignore.contains("**/target"), "module target/ folders: " + ignore);
     assertTrue(ignore.contains(".git"), ignore.toString());
-    for (String kept : List.of("pom.xml", "protocol", "node", "coordinator", "deploy/Dockerfile")) {
+    for (String kept : List.of("pom.xml", "protocol", "node", "coordinator", "bench", "deploy/Dockerfile")) {
       assertFalse(ignore.contains(kept) || ignore.contains(kept + "/"), kept + " is needed by the build");
     }
     // The sources the build stage copies all exist.
