@@ -59,13 +59,20 @@ public final class Simulation {
   public static CompletionStage<RunResult> start(
       ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
       RunContext.ActorWrapper wrapper) {
+    return start(system, scenario, options, dispatcher, wrapper, () -> false);
+  }
+
+  /** As above; the run ends early with outcome "cancelled" once {@code cancelled} says so. */
+  public static CompletionStage<RunResult> start(
+      ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
+      RunContext.ActorWrapper wrapper, java.util.function.BooleanSupplier cancelled) {
     Props props = DispatcherSelector.fromConfig(dispatcher);
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     system.systemActorOf(
         Behaviors.<RunResult>setup(
             ctx -> {
               ActorRef<Run.Command> run =
-                  ctx.spawn(Run.create(scenario, options, ctx.getSelf(), props, wrapper), "run", props);
+                  ctx.spawn(Run.create(scenario, options, ctx.getSelf(), props, wrapper, cancelled), "run", props);
               ctx.watch(run);
               return Behaviors.receive(RunResult.class)
                   .onMessage(
