@@ -79,6 +79,7 @@ public final class RunSlots extends AbstractBehavior<RunSlots.Command> {
 
   private RunSlots(ActorContext<Command> ctx, TimerScheduler<Command> timers, int parallelism, Duration timeout) {
     super(ctx);
+    ctx.setLoggerName(RunSlots.class);
     this.parallelism = parallelism;
     this.timeout = timeout;
     this.timers = timers;
