@@ -40,7 +40,7 @@ class SubmitterRestartTest {
       replicas: 2
       scenario:
         runtime: {gomaxprocs: 2}
-        duration: 100ms
+        duration: 40ms
         workload:
           - kind: goroutines
             count: 4
