@@ -42,6 +42,8 @@ class KubernetesBootstrapTest {
   private static final String[] PODS = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
   private final NodeProcesses processes = new NodeProcesses();
   private HttpsServer api;
+  private int remoting;
+  private int management;
 
   @AfterEach
   void stop() {
@@ -57,12 +59,16 @@ class KubernetesBootstrapTest {
     SSLContext tls = certificate(sa);
     Files.writeString(sa.resolve("token"), "test-token-123");
     Files.writeString(sa.resolve("namespace"), "gmpsim-test");
+    // The same two ports on every pod address, as in a pod; free ones (not 25520 and 8558), so
+    // that a cluster someone else runs on this machine is not mistaken for this one.
+    remoting = portFreeOnEveryPod();
+    management = portFreeOnEveryPod();
     List<String> requests = new CopyOnWriteArrayList<>();
     api = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     api.setHttpsConfigurator(new HttpsConfigurator(tls));
     api.createContext("/", ex -> {
       requests.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization"));
-      byte[] body = podList().getBytes(StandardCharsets.UTF_8);
+      byte[] body = podList(remoting, management).getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(200, body.length);
       ex.getResponseBody().write(body);
@@ -80,7 +86,7 @@ class KubernetesBootstrapTest {
     int up = 0;
     while (System.nanoTime() < deadline && up < 3) {
       Thread.sleep(1000);
-      up = NodeProcesses.upMembers(http, 8558);
+      up = NodeProcesses.upMembers(http, management);
     }
     assertEquals(3, up, "one cluster of three: " + logs(tmp));
     assertTrue(requests.stream().anyMatch(r ->
@@ -96,7 +102,7 @@ class KubernetesBootstrapTest {
     Path out = tmp.resolve("out");
     Path sweepLog = tmp.resolve("sweep.log");
     Process sweep = start(sweepLog, sa, apiPort, "sweep", file.toString(), "--out", out.toString(),
-        "--join", "127.0.0.1:25520", "--port", "0", "--parallelism", "1");
+        "--join", "127.0.0.1:" + remoting, "--port", "0", "--parallelism", "1");
     // Some results in, the third pod is told to stop, as the kubelet does on a rollout.
     Path jsonl = out.resolve("results.jsonl");
     long until = System.nanoTime() + 180_000_000_000L;
@@ -135,13 +141,14 @@ class KubernetesBootstrapTest {
   }
 
   /** A pod list as the API server answers it: each pod's IP and its named management port. */
-  private static String podList() {
+  private static String podList(int remoting, int management) {
     StringBuilder b = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"items\":[");
     for (int i = 0; i < PODS.length; i++) {
       b.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"gmpsim-").append(i)
           .append("\",\"namespace\":\"gmpsim-test\",\"labels\":{\"app\":\"gmpsim\"}},")
           .append("\"spec\":{\"containers\":[{\"name\":\"gmpsim\",\"ports\":[")
-          .append("{\"name\":\"remoting\",\"containerPort\":25520},{\"name\":\"management\",\"containerPort\":8558}]}]},")
+          .append("{\"name\":\"remoting\",\"containerPort\":").append(remoting)
+          .append("},{\"name\":\"management\",\"containerPort\":").append(management).append("}]}]},")
           .append("\"status\":{\"phase\":\"Running\",\"podIP\":\"").append(PODS[i]).append("\"}}");
     }
     return b.append("]}").toString();
@@ -167,6 +174,24 @@ class KubernetesBootstrapTest {
     return ctx;
   }
 
+  private static int portFreeOnEveryPod() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = NodeProcesses.freePort();
+      boolean free = true;
+      for (String ip : PODS) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+          s.bind(new InetSocketAddress(ip, port));
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) {
+        return port;
+      }
+    }
+    throw new IOException("no port free on all of " + String.join(", ", PODS));
+  }
+
   private static void run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -179,7 +204,8 @@ class KubernetesBootstrapTest {
             "-Dakka.discovery.kubernetes-api.api-token-path=" + sa.resolve("token"),
             "-Dakka.discovery.kubernetes-api.pod-namespace-path=" + sa.resolve("namespace")),
         java.util.Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", Integer.toString(apiPort),
-            "REQUIRED_CONTACT_POINT_NR", "3", "GMPSIM_DOWN_AFTER", "5s"),
+            "REQUIRED_CONTACT_POINT_NR", "3", "GMPSIM_DOWN_AFTER", "5s",
+            "GMPSIM_PORT", Integer.toString(remoting), "GMPSIM_MANAGEMENT_PORT", Integer.toString(management)),
         args);
   }
 
