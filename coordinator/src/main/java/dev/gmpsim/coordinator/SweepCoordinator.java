@@ -325,7 +325,8 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     inFlight.put(r.runId(), new Flight(r, System.nanoTime(), node, orphaned));
     ClusterSharding.get(ctx.getSystem())
         .entityRefFor(RunEntity.TYPE_KEY, r.runId())
-        .tell(new RunEntity.Execute(r, resultAdapter, ackAdapter));
+        // The entity watches this actor (not the adapters): if this process dies, the workers stop its runs.
+        .tell(new RunEntity.Execute(r, resultAdapter, ackAdapter, ctx.getSelf()));
   }
 
   private void finishIfDone() {

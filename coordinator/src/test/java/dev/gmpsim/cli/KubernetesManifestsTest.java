@@ -11,7 +11,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,11 +31,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,14 +84,32 @@ class KubernetesManifestsTest {
 
   @Test
   void theBaseAgreesWithTheNodesConfiguration() throws IOException {
-    List<HasMetadata> base = load(K8S.resolve("base"));
-    Deployment d = only(base, Deployment.class);
-    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    checkNodes(load(K8S.resolve("base")));
+  }
+
+  /** The pod's environment as the kubelet fills it: the downward API, the CPU limit, secrets. */
+  static Map<String, Object> podEnv(Container c) {
     Map<String, Object> env = new HashMap<>();
     for (EnvVar e : c.getEnv()) {
-      env.put(e.getName(), e.getValue() != null ? e.getValue() : "1");
+      String v = e.getValue();
+      if (v == null && e.getValueFrom().getFieldRef() != null) {
+        v = "10.0.0.1"; // status.podIP
+      } else if (v == null && e.getValueFrom().getResourceFieldRef() != null) {
+        v = c.getResources().getLimits().get(e.getValueFrom().getResourceFieldRef().getResource().replace("limits.", ""))
+            .getAmount();
+      } else if (v == null) {
+        v = "from-a-secret";
+      }
+      env.put(e.getName(), v);
     }
-    env.put("GMPSIM_HOST", "10.0.0.1"); // from the downward API
+    return env;
+  }
+
+  /** The node Deployment in {@code base} (the base, or an overlay rendered) agrees with the application. */
+  static void checkNodes(List<HasMetadata> base) throws IOException {
+    Deployment d = only(base, Deployment.class);
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, Object> env = podEnv(c);
     Config cfg = podConfig(env);
     Map<String, Integer> ports = c.getPorts().stream().collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
     assertEquals(cfg.getInt("akka.remote.artery.canonical.port"), ports.get("remoting"));
@@ -128,6 +152,163 @@ class KubernetesManifestsTest {
     assertEquals("/tmp", c.getVolumeMounts().get(0).getMountPath());
     assertNotNull(d.getSpec().getTemplate().getSpec().getVolumes().get(0).getEmptyDir());
     assertNotNull(c.getResources().getLimits().get("cpu"));
+    // What a pod cannot do without is set: its address, ports, the bootstrap's service and
+    // contact points, and with tls-tcp the key, trust store and password.
+    Set<String> read = readByConfig();
+    Set<String> needed = new HashSet<>(Set.of("GMPSIM_HOST", "GMPSIM_PORT", "GMPSIM_MANAGEMENT_PORT",
+        "GMPSIM_SERVICE_NAME", "REQUIRED_CONTACT_POINT_NR"));
+    if (cfg.getString("akka.remote.artery.transport").equals("tls-tcp")) {
+      needed.addAll(Set.of("GMPSIM_TLS_KEYSTORE", "GMPSIM_TLS_TRUSTSTORE", "GMPSIM_TLS_PASSWORD"));
+    }
+    assertTrue(read.containsAll(needed), "the configuration reads " + read);
+    assertTrue(env.keySet().containsAll(needed), "the pod sets " + env.keySet() + ", needs " + needed);
+    assertTrue(env.containsKey("GMPSIM_PARALLELISM"), "run slots from the CPU limit");
+    assertEquals(Integer.parseInt(c.getResources().getLimits().get("cpu").getAmount()),
+        Integer.parseInt((String) env.get("GMPSIM_PARALLELISM")));
+  }
+
+  /** The environment variables the configuration files read (${?NAME}). */
+  static Set<String> readByConfig() throws IOException {
+    Matcher m = Pattern.compile("\\$\\{\\?([A-Z_]+)}").matcher(resource("node.conf") + resource("kubernetes.conf")
+        + resource("reference.conf"));
+    Set<String> out = new HashSet<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  /** The directories under k8s/ that kustomize renders for users. */
+  static final List<String> RENDERED = List.of("overlays/dev", "overlays/large", "overlays/tls", "sweep", "sweep-tls");
+
+  /**
+   * {@code dir} (under k8s/) rendered: by {@code kubectl kustomize} when kubectl is installed, else
+   * by the merge in {@link Kustomize}; as fabric8 objects.
+   */
+  static List<HasMetadata> rendered(String dir) throws Exception {
+    Path kubectl = Kustomize.kubectl();
+    List<ObjectNode> docs = kubectl != null ? Kustomize.kubectl(kubectl, K8S.resolve(dir)) : Kustomize.render(K8S.resolve(dir));
+    List<HasMetadata> out = new ArrayList<>();
+    for (ObjectNode o : docs) {
+      out.add((HasMetadata) Serialization.unmarshal(o.toString()));
+    }
+    return out;
+  }
+
+  @Test
+  void theMergeHereRendersWhatKubectlKustomizeRenders() throws Exception {
+    Path kubectl = Kustomize.kubectl();
+    Assumptions.assumeTrue(kubectl != null,
+        "kubectl is not installed: the overlays are checked as the in-test merge renders them only");
+    for (String dir : RENDERED) {
+      Map<String, JsonNode> real = byKindAndName(Kustomize.kubectl(kubectl, K8S.resolve(dir)));
+      Map<String, JsonNode> here = byKindAndName(Kustomize.render(K8S.resolve(dir)));
+      assertEquals(real.keySet(), here.keySet(), dir);
+      for (String k : real.keySet()) {
+        assertEquals(real.get(k), here.get(k), dir + ": " + k);
+      }
+    }
+  }
+
+  private static Map<String, JsonNode> byKindAndName(List<ObjectNode> docs) {
+    Map<String, JsonNode> out = new HashMap<>();
+    docs.forEach(o -> out.put(o.path("kind").asText() + "/" + o.at("/metadata/name").asText(), o));
+    return out;
+  }
+
+  @Test
+  void everyOverlayRendersToNodesThatAgreeWithTheApplication() throws Exception {
+    for (String overlay : List.of("dev", "large", "tls")) {
+      List<HasMetadata> all = rendered("overlays/" + overlay);
+      try {
+        checkNodes(all);
+      } catch (AssertionError e) {
+        throw new AssertionError("overlays/" + overlay + ": " + e.getMessage(), e);
+      }
+      for (HasMetadata o : all) {
+        if (!(o instanceof io.fabric8.kubernetes.api.model.Namespace)) {
+          assertEquals("gmpsim", o.getMetadata().getNamespace(), overlay + ": " + o.getKind());
+        }
+      }
+      Deployment d = only(all, Deployment.class);
+      Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+      Map<String, Object> env = podEnv(c);
+      switch (overlay) {
+        case "dev" -> {
+          assertEquals(1, d.getSpec().getReplicas());
+          assertEquals("1", env.get("REQUIRED_CONTACT_POINT_NR"), "one pod forms the dev cluster");
+        }
+        case "large" -> {
+          assertEquals(12, d.getSpec().getReplicas());
+          assertEquals("8", env.get("GMPSIM_PARALLELISM"));
+        }
+        default -> checkTls(d.getSpec().getTemplate().getSpec(), c, env);
+      }
+    }
+  }
+
+  /** The key store is a file of the mounted Secret, where the configuration looks for it. */
+  private static void checkTls(io.fabric8.kubernetes.api.model.PodSpec pod, Container c, Map<String, Object> env) {
+    Config cfg = podConfig(env);
+    assertEquals("tls-tcp", cfg.getString("akka.remote.artery.transport"));
+    String keyStore = cfg.getString("akka.remote.artery.ssl.config-ssl-engine.key-store");
+    assertEquals(keyStore, cfg.getString("akka.remote.artery.ssl.config-ssl-engine.trust-store"));
+    Path file = Path.of(keyStore);
+    var mount = c.getVolumeMounts().stream().filter(v -> v.getMountPath().equals(file.getParent().toString()))
+        .findFirst().orElseThrow(() -> new AssertionError("nothing is mounted at " + file.getParent()));
+    assertTrue(mount.getReadOnly());
+    var volume = pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+    String secret = volume.getSecret().getSecretName();
+    assertEquals("cluster.p12", file.getFileName().toString(), "the key the README's kubectl create secret makes");
+    EnvVar password = c.getEnv().stream().filter(e -> e.getName().equals("GMPSIM_TLS_PASSWORD")).findFirst().orElseThrow();
+    assertEquals(secret, password.getValueFrom().getSecretKeyRef().getName());
+    assertEquals("password", password.getValueFrom().getSecretKeyRef().getKey());
+  }
+
+  @Test
+  void theTlsSweepJobSpeaksTlsWithTheNodesKey() throws Exception {
+    Job job = only(rendered("sweep-tls"), Job.class);
+    var pod = job.getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    checkTls(pod, c, podEnv(c));
+    // The same Secret, file and mount as the nodes of overlays/tls.
+    Deployment d = only(rendered("overlays/tls"), Deployment.class);
+    Container node = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    for (String name : List.of("GMPSIM_TRANSPORT", "GMPSIM_TLS_KEYSTORE", "GMPSIM_TLS_TRUSTSTORE", "GMPSIM_TLS_PASSWORD")) {
+      assertEquals(env(node, name), env(c, name), name);
+    }
+    assertEquals(only(rendered("sweep"), Job.class).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs(),
+        c.getArgs(), "otherwise the same Job");
+  }
+
+  private static EnvVar env(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(c.getName() + " does not set " + name));
+  }
+
+  @Test
+  void theSweepRendersWithItsConfigMapVolumeAndAccount() throws Exception {
+    List<HasMetadata> sweep = rendered("sweep");
+    Job job = only(sweep, Job.class);
+    var spec = job.getSpec().getTemplate().getSpec();
+    ConfigMap cm = only(sweep, ConfigMap.class);
+    var sweepVolume = spec.getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow();
+    assertEquals(cm.getMetadata().getName(), sweepVolume.getConfigMap().getName());
+    var mount = spec.getContainers().get(0).getVolumeMounts().stream()
+        .filter(v -> v.getName().equals(sweepVolume.getName())).findFirst().orElseThrow();
+    String script = String.join("\n", spec.getContainers().get(0).getArgs());
+    for (String key : cm.getData().keySet()) {
+      assertTrue(script.contains(mount.getMountPath() + "/" + key), "the Job reads " + key);
+    }
+    assertEquals(Files.readString(K8S.resolve("sweep/sweep.yaml")), cm.getData().get("sweep.yaml"));
+    PersistentVolumeClaim pvc = only(sweep, PersistentVolumeClaim.class);
+    assertTrue(spec.getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
+        && v.getPersistentVolumeClaim().getClaimName().equals(pvc.getMetadata().getName())));
+    for (HasMetadata o : sweep) {
+      assertEquals("gmpsim", o.getMetadata().getNamespace(), o.getKind());
+    }
+    assertEquals(only(load(K8S.resolve("base")), ServiceAccount.class).getMetadata().getName(), spec.getServiceAccountName());
   }
 
   @Test

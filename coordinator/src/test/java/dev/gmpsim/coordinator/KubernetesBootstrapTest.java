@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpsConfigurator;
+import dev.gmpsim.sweep.SweepLoader;
+import dev.gmpsim.sweep.SweepPlan;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -17,7 +19,9 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -30,13 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster bootstrap through the real kubernetes-api discovery, without a cluster: three node JVMs
  * on 127.0.0.1, .2 and .3 (the same ports on each, like pods) with kubernetes.conf read the pod
  * list from a stand-in for the Kubernetes API (HTTPS with a certificate made here, a token file
- * and a namespace file, as a service account has) and form one cluster; a sweep then runs on it.
+ * and a namespace file, as a service account has) and form one cluster; a 200-run sweep then runs
+ * on it, one node gets SIGTERM mid-sweep, and every run arrives once with a one-node run's result.
  */
 class KubernetesBootstrapTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] PODS = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
   private final NodeProcesses processes = new NodeProcesses();
   private HttpsServer api;
+  private int remoting;
+  private int management;
 
   @AfterEach
   void stop() {
@@ -52,12 +59,16 @@ class KubernetesBootstrapTest {
     SSLContext tls = certificate(sa);
     Files.writeString(sa.resolve("token"), "test-token-123");
     Files.writeString(sa.resolve("namespace"), "gmpsim-test");
+    // The same two ports on every pod address, as in a pod; free ones (not 25520 and 8558), so
+    // that a cluster someone else runs on this machine is not mistaken for this one.
+    remoting = portFreeOnEveryPod();
+    management = portFreeOnEveryPod();
     List<String> requests = new CopyOnWriteArrayList<>();
     api = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     api.setHttpsConfigurator(new HttpsConfigurator(tls));
     api.createContext("/", ex -> {
       requests.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization"));
-      byte[] body = podList().getBytes(StandardCharsets.UTF_8);
+      byte[] body = podList(remoting, management).getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(200, body.length);
       ex.getResponseBody().write(body);
@@ -75,48 +86,69 @@ class KubernetesBootstrapTest {
     int up = 0;
     while (System.nanoTime() < deadline && up < 3) {
       Thread.sleep(1000);
-      up = NodeProcesses.upMembers(http, 8558);
+      up = NodeProcesses.upMembers(http, management);
     }
     assertEquals(3, up, "one cluster of three: " + logs(tmp));
     assertTrue(requests.stream().anyMatch(r ->
             r.startsWith("/api/v1/namespaces/gmpsim-test/pods?labelSelector=app%3Dgmpsim")
                 && r.endsWith("Bearer test-token-123")), "the discovery's request: " + requests);
 
-    Path examples = Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("..", "examples");
+    // A 200-run sweep of tiny runs (seconds in all) joined to the cluster.
+    Path file = tmp.resolve("sweep.yaml");
+    Files.writeString(file, SubmitterRestartTest.SWEEP);
+    SweepPlan plan = SweepLoader.load(file);
+    int total = plan.runs().size();
+    assertEquals(200, total);
     Path out = tmp.resolve("out");
-    Process sweep = start(tmp.resolve("sweep.log"), sa, apiPort, "sweep",
-        examples.resolve("sweeps/gomaxprocs-x-rate.yaml").toString(), "--out", out.toString(),
-        "--join", "127.0.0.1:25520", "--port", "0", "--parallelism", "1");
-    // A few results in, the third pod is told to stop, as the kubelet does on a rollout.
+    Path sweepLog = tmp.resolve("sweep.log");
+    Process sweep = start(sweepLog, sa, apiPort, "sweep", file.toString(), "--out", out.toString(),
+        "--join", "127.0.0.1:" + remoting, "--port", "0", "--parallelism", "1");
+    // Some results in, the third pod is told to stop, as the kubelet does on a rollout.
     Path jsonl = out.resolve("results.jsonl");
-    long until = System.nanoTime() + 120_000_000_000L;
-    while (System.nanoTime() < until && (!Files.exists(jsonl) || Files.readAllLines(jsonl).size() < 3)) {
-      Thread.sleep(200);
+    long until = System.nanoTime() + 180_000_000_000L;
+    while (SubmitterRestartTest.lines(jsonl) < 40) {
+      assertTrue(sweep.isAlive(), "the sweep ended early: " + Files.readString(sweepLog));
+      assertTrue(System.nanoTime() < until, "no progress: " + Files.readString(sweepLog) + logs(tmp));
+      Thread.sleep(50);
     }
     Process third = nodes.get(2);
     third.destroy(); // SIGTERM
+    long before = SubmitterRestartTest.lines(jsonl);
     assertTrue(third.waitFor(60, TimeUnit.SECONDS), "the node leaves within the grace period");
     assertEquals(0, third.exitValue(), "a graceful leave exits 0: " + logs(tmp));
-    assertTrue(sweep.waitFor(240, TimeUnit.SECONDS), Files.readString(tmp.resolve("sweep.log")));
-    assertEquals(0, sweep.exitValue(), Files.readString(tmp.resolve("sweep.log")));
-    List<String> ids = new ArrayList<>();
+    assertTrue(sweep.waitFor(240, TimeUnit.SECONDS), Files.readString(sweepLog));
+    assertEquals(0, sweep.exitValue(), Files.readString(sweepLog));
+    assertTrue(before < total, "the node left mid-sweep: " + before + " of " + total);
+    Map<String, JsonNode> cluster = new LinkedHashMap<>();
+    int lines = 0;
     for (String line : Files.readAllLines(jsonl)) {
       JsonNode r = JSON.readTree(line);
-      ids.add(r.get("id").asText());
-      assertEquals("ok", r.get("outcome").asText());
+      cluster.put(r.get("id").asText(), r);
+      lines++;
     }
-    assertEquals(24, ids.size());
-    assertEquals(24, ids.stream().distinct().count(), "every run exactly once");
+    assertEquals(total, lines, "one line per run");
+    assertEquals(total, cluster.size(), "every run exactly once");
+    long onThird = cluster.values().stream().filter(r -> r.get("node").asText().contains(PODS[2] + ":")).count();
+    System.out.printf("bootstrap: %d of %d results in at the SIGTERM; the node that left had done %d%n",
+        before, total, onThird);
+    // The same results as one node gives.
+    Map<String, JsonNode> alone = SubmitterRestartTest.singleNode(plan, file, tmp.resolve("single"));
+    assertEquals(alone.keySet(), cluster.keySet());
+    for (String id : alone.keySet()) {
+      assertEquals("ok", cluster.get(id).get("outcome").asText(), id);
+      assertEquals(alone.get(id).get("summary"), cluster.get(id).get("summary"), "run " + id);
+    }
   }
 
   /** A pod list as the API server answers it: each pod's IP and its named management port. */
-  private static String podList() {
+  private static String podList(int remoting, int management) {
     StringBuilder b = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"items\":[");
     for (int i = 0; i < PODS.length; i++) {
       b.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"gmpsim-").append(i)
           .append("\",\"namespace\":\"gmpsim-test\",\"labels\":{\"app\":\"gmpsim\"}},")
           .append("\"spec\":{\"containers\":[{\"name\":\"gmpsim\",\"ports\":[")
-          .append("{\"name\":\"remoting\",\"containerPort\":25520},{\"name\":\"management\",\"containerPort\":8558}]}]},")
+          .append("{\"name\":\"remoting\",\"containerPort\":").append(remoting)
+          .append("},{\"name\":\"management\",\"containerPort\":").append(management).append("}]}]},")
           .append("\"status\":{\"phase\":\"Running\",\"podIP\":\"").append(PODS[i]).append("\"}}");
     }
     return b.append("]}").toString();
@@ -142,6 +174,24 @@ class KubernetesBootstrapTest {
     return ctx;
   }
 
+  private static int portFreeOnEveryPod() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = NodeProcesses.freePort();
+      boolean free = true;
+      for (String ip : PODS) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+          s.bind(new InetSocketAddress(ip, port));
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) {
+        return port;
+      }
+    }
+    throw new IOException("no port free on all of " + String.join(", ", PODS));
+  }
+
   private static void run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -154,7 +204,8 @@ class KubernetesBootstrapTest {
             "-Dakka.discovery.kubernetes-api.api-token-path=" + sa.resolve("token"),
             "-Dakka.discovery.kubernetes-api.pod-namespace-path=" + sa.resolve("namespace")),
         java.util.Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", Integer.toString(apiPort),
-            "REQUIRED_CONTACT_POINT_NR", "3", "GMPSIM_DOWN_AFTER", "5s"),
+            "REQUIRED_CONTACT_POINT_NR", "3", "GMPSIM_DOWN_AFTER", "5s",
+            "GMPSIM_PORT", Integer.toString(remoting), "GMPSIM_MANAGEMENT_PORT", Integer.toString(management)),
         args);
   }
 

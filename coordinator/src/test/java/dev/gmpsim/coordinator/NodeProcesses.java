@@ -53,8 +53,17 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
+  /** SIGKILL to every JVM started here that still runs, and wait until each is gone. */
   @Override
   public void close() {
     started.forEach(Process::destroyForcibly);
+    for (Process p : started) {
+      try {
+        p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.gmpsim.cluster;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -15,13 +16,17 @@ import dev.gmpsim.protocol.GmpsimSerializable;
 import dev.gmpsim.protocol.sweep.RunDone;
 import dev.gmpsim.protocol.sweep.RunRequest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One sweep run as a sharded entity, keyed by the run's stable id. Runs are deterministic, so a
  * request sent again (after a node died, or a time-out) is answered from the finished result or
  * joins the run in progress; a request for a run that a lost node was doing just runs it again
- * and gives the same result.
+ * and gives the same result. The entity watches each submitter that waits for it: when the last
+ * one is gone (stopped, or its node removed from the cluster) the run is dropped from the node's
+ * queue or stopped, instead of being simulated for nobody.
  */
 public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "gmpsim-run");
@@ -31,10 +36,12 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
   /**
    * Run (or report) the run; the answer goes to {@code replyTo}. {@code ackTo} (may be null) hears
    * at once which node has the run, so that the sender knows whose runs to ask for again when a
-   * node leaves.
+   * node leaves. {@code submitter} (may be null) is the actor behind {@code replyTo}, watched so
+   * that the run stops when it is gone: {@code replyTo} is a message adapter, and watching an
+   * adapter does not tell when its actor stops.
    */
-  public record Execute(RunRequest request, ActorRef<RunDone> replyTo, ActorRef<Accepted> ackTo)
-      implements Command, GmpsimSerializable {}
+  public record Execute(RunRequest request, ActorRef<RunDone> replyTo, ActorRef<Accepted> ackTo,
+      ActorRef<?> submitter) implements Command, GmpsimSerializable {}
 
   /** The run {@code runId} is on {@code node} (host:port), running, queued or done. */
   public record Accepted(String runId, String node) implements GmpsimSerializable {}
@@ -43,9 +50,14 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
 
   private final ActorRef<RunSlots.Command> slots;
   private final String node;
-  private final List<ActorRef<RunDone>> waiting = new ArrayList<>();
+  /** Who waits for the result, and the submitter (may be null) behind each. */
+  private record Waiter(ActorRef<RunDone> replyTo, ActorRef<?> submitter) {}
+
+  private final List<Waiter> waiting = new ArrayList<>();
+  private final Set<ActorRef<?>> watched = new HashSet<>();
+  private final ActorRef<RunDone> self;
+  private RunRequest running;
   private RunDone result;
-  private boolean running;
 
   /** Registers the entity type; {@code role} restricts it to worker nodes. */
   public static void initSharding(ActorSystem<?> system, ActorRef<RunSlots.Command> slots, String role) {
@@ -61,6 +73,7 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
     super(ctx);
     this.slots = slots;
     this.node = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+    this.self = ctx.messageAdapter(RunDone.class, Done::new);
   }
 
   @Override
@@ -68,6 +81,7 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
     return newReceiveBuilder()
         .onMessage(Execute.class, this::onExecute)
         .onMessage(Done.class, this::onDone)
+        .onSignal(Terminated.class, this::onSubmitterGone)
         .build();
   }
 
@@ -79,23 +93,40 @@ public final class RunEntity extends AbstractBehavior<RunEntity.Command> {
       e.replyTo().tell(result);
       return this;
     }
-    waiting.add(e.replyTo());
-    if (!running) {
-      running = true;
-      ActorRef<RunDone> self = getContext().messageAdapter(RunDone.class, Done::new);
+    waiting.add(new Waiter(e.replyTo(), e.submitter()));
+    if (e.submitter() != null && watched.add(e.submitter())) {
+      getContext().watch(e.submitter());
+    }
+    if (running == null) {
+      running = e.request();
       slots.tell(new RunSlots.Run(e.request(), self));
     }
     return this;
   }
 
+  /** A submitter stopped or its node was removed: if nobody else waits, the run is not needed. */
+  private Behavior<Command> onSubmitterGone(Terminated t) {
+    watched.remove(t.getRef());
+    waiting.removeIf(w -> t.getRef().equals(w.submitter()));
+    if (waiting.isEmpty() && running != null) {
+      slots.tell(new RunSlots.Cancel(running.runId(), self, t.getRef().path().address().toString()));
+      running = null;
+    }
+    return this;
+  }
+
   private Behavior<Command> onDone(Done d) {
-    running = false;
+    running = null;
+    for (ActorRef<?> s : watched) {
+      getContext().unwatch(s);
+    }
+    watched.clear();
     RunDone done = d.done();
     // A finished run is kept (it would give the same again); a failed one may be retried.
     boolean failed = done.outcome().startsWith("error") || done.outcome().equals("timeout");
     result = failed ? null : done;
-    for (ActorRef<RunDone> r : waiting) {
-      r.tell(done);
+    for (Waiter w : waiting) {
+      w.replyTo().tell(done);
     }
     waiting.clear();
     return this;

@@ -40,12 +40,18 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
 
   static Behavior<Command> create(
       RunContext run, long endTime, long wallTimeoutNs, long maxEvents, ActorRef<Finished> whenDone) {
-    return Behaviors.setup(ctx -> new Clock(ctx, run, endTime, wallTimeoutNs, maxEvents, whenDone));
+    return create(run, endTime, wallTimeoutNs, maxEvents, () -> false, whenDone);
+  }
+
+  static Behavior<Command> create(
+      RunContext run, long endTime, long wallTimeoutNs, long maxEvents, java.util.function.BooleanSupplier cancelled,
+      ActorRef<Finished> whenDone) {
+    return Behaviors.setup(ctx -> new Clock(ctx, run, endTime, wallTimeoutNs, maxEvents, cancelled, whenDone));
   }
 
   private Clock(
       ActorContext<Command> ctx, RunContext run, long endTime, long wallTimeoutNs, long maxEvents,
-      ActorRef<Finished> whenDone) {
+      java.util.function.BooleanSupplier cancelled, ActorRef<Finished> whenDone) {
     super(ctx);
     this.run = run;
     this.endTime = endTime;
@@ -53,6 +59,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     run.events = new EventList(endTime, maxEvents, run.stats, ctx.getSelf());
     run.events.wallTimeout(wallTimeoutNs);
     run.events.trace = run.trace;
+    run.events.cancelWhen(cancelled);
   }
 
   @Override

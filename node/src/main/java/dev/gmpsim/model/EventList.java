@@ -25,6 +25,8 @@ final class EventList {
   private String haltOutcome;
   /** System.nanoTime() after which the run ends as "timeout"; the only wall-clock read. */
   private long wallDeadline = Long.MAX_VALUE;
+  /** Asked at the same rate as the wall clock: the run's owner wants it stopped (nobody waits for it). */
+  private java.util.function.BooleanSupplier cancelled = () -> false;
   private boolean over;
   /** Messages handled in place ({@link #pollFor}), without a trip through a mailbox. */
   private long inPlace;
@@ -58,6 +60,10 @@ final class EventList {
 
   void wallTimeout(long ns) {
     wallDeadline = ns <= 0 ? Long.MAX_VALUE : System.nanoTime() + ns;
+  }
+
+  void cancelWhen(java.util.function.BooleanSupplier c) {
+    cancelled = c;
   }
 
   /** Ends the run at the current time, e.g. the runtime's fatal error. */
@@ -108,8 +114,13 @@ final class EventList {
       now = at;
     }
     events++;
-    if ((events & 0xFFFF) == 0 && wallDeadline != Long.MAX_VALUE && System.nanoTime() > wallDeadline) {
-      halt("timeout"); // a limit on the simulator, not part of the model: never changes a result
+    if ((events & 0xFFFF) == 0) {
+      // Limits on the simulator, not part of the model: they end a run, never change a result.
+      if (wallDeadline != Long.MAX_VALUE && System.nanoTime() > wallDeadline) {
+        halt("timeout");
+      } else if (cancelled.getAsBoolean()) {
+        halt("cancelled");
+      }
     }
     if (TRACE) {
       System.err.println(at + " " + to.path().name() + " <- " + msg);

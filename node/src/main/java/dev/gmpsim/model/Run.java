@@ -12,6 +12,7 @@ import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.scenario.Scenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * One simulation run: builds the model's actors for a scenario (m0 running the main goroutine
@@ -38,25 +39,31 @@ public final class Run extends AbstractBehavior<Run.Command> {
   private final long wallTimeoutNs;
   private final long maxEvents;
   private final RunOptions options;
+  private final BooleanSupplier cancelled;
 
   public static Behavior<Command> create(
       Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
       RunContext.ActorWrapper wrapper) {
-    return create(scenario, options, replyTo, dispatcher, wrapper, null);
+    return create(scenario, options, replyTo, dispatcher, wrapper, null, () -> false);
   }
 
-  /** A run that records what its Ms and Ps do in {@code trace} (null: no trace). */
+  /**
+   * A run that records what its Ms and Ps do in {@code trace} (null: no trace); once
+   * {@code cancelled} is true it ends soon (within 65,536 events) with outcome "cancelled", e.g.
+   * when the sweep that wanted it is gone.
+   */
   public static Behavior<Command> create(
       Scenario scenario, RunOptions options, ActorRef<RunResult> replyTo, Props dispatcher,
-      RunContext.ActorWrapper wrapper, TraceRecorder trace) {
-    return Behaviors.setup(ctx -> new Run(ctx, scenario, options, replyTo, dispatcher, wrapper, trace));
+      RunContext.ActorWrapper wrapper, TraceRecorder trace, BooleanSupplier cancelled) {
+    return Behaviors.setup(ctx -> new Run(ctx, scenario, options, replyTo, dispatcher, wrapper, trace, cancelled));
   }
 
   private Run(
       ActorContext<Command> ctx, Scenario scenario, RunOptions options,
       ActorRef<RunResult> replyTo, Props dispatcher, RunContext.ActorWrapper wrapper,
-      TraceRecorder trace) {
+      TraceRecorder trace, BooleanSupplier cancelled) {
     super(ctx);
+    this.cancelled = cancelled;
     this.replyTo = replyTo;
     this.options = options;
     Scenario sc = options.durationNs() > 0 ? scenario.withDuration(options.durationNs()) : scenario;
@@ -81,7 +88,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
     int procs = run.runtime.gomaxprocs();
     ActorRef<Clock.Finished> done = ctx.messageAdapter(Clock.Finished.class, ClockFinished::new);
     run.clock = ctx.spawn(
-        Clock.create(run, endTime, wallTimeoutNs, maxEvents, done), "clock", run.dispatcher);
+        Clock.create(run, endTime, wallTimeoutNs, maxEvents, cancelled, done), "clock", run.dispatcher);
     for (int i = 0; i < procs; i++) {
       run.allp.add(ctx.spawn(P.create(run, i), "p" + i, run.dispatcher));
     }

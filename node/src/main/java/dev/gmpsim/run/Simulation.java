@@ -67,20 +67,30 @@ public final class Simulation {
   public static CompletionStage<RunResult> start(
       ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
       RunContext.ActorWrapper wrapper) {
-    return start(system, scenario, options, dispatcher, wrapper, null);
+    return start(system, scenario, options, dispatcher, wrapper, null, () -> false);
   }
 
   /** As above, recording what the run's Ms and Ps do in {@code trace} (null: no trace). */
   public static CompletionStage<RunResult> start(
       ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
       RunContext.ActorWrapper wrapper, TraceRecorder trace) {
+    return start(system, scenario, options, dispatcher, wrapper, trace, () -> false);
+  }
+
+  /**
+   * As above; the run ends early with outcome "cancelled" once {@code cancelled} says so (null
+   * {@code trace}: no trace).
+   */
+  public static CompletionStage<RunResult> start(
+      ActorSystem<?> system, Scenario scenario, RunOptions options, String dispatcher,
+      RunContext.ActorWrapper wrapper, TraceRecorder trace, java.util.function.BooleanSupplier cancelled) {
     Props props = DispatcherSelector.fromConfig(dispatcher);
     CompletableFuture<RunResult> result = new CompletableFuture<>();
     system.systemActorOf(
         Behaviors.<RunResult>setup(
             ctx -> {
               ActorRef<Run.Command> run =
-                  ctx.spawn(Run.create(scenario, options, ctx.getSelf(), props, wrapper, trace), "run", props);
+                  ctx.spawn(Run.create(scenario, options, ctx.getSelf(), props, wrapper, trace, cancelled), "run", props);
               ctx.watch(run);
               return Behaviors.receive(RunResult.class)
                   .onMessage(

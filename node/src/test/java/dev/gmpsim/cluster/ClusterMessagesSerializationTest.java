@@ -43,7 +43,7 @@ class ClusterMessagesSerializationTest {
         Map.of("semaphores.cgo", "32"), 2);
     TestProbe<RunDone> probe = kit.createTestProbe(RunDone.class);
     TestProbe<RunEntity.Accepted> acks = kit.createTestProbe(RunEntity.Accepted.class);
-    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef(), acks.getRef());
+    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef(), acks.getRef(), probe.getRef());
 
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
     assertTrue(serialization.findSerializerFor(msg) instanceof KryoSerializer);
@@ -60,7 +60,7 @@ class ClusterMessagesSerializationTest {
     ((RunEntity.Execute) back).ackTo().tell(ack);
     assertEquals(ack, acks.receiveMessage());
     assertEquals(ack, roundTrip(serialization, ack));
-    RunEntity.Execute noAck = new RunEntity.Execute(req, probe.getRef(), null);
+    RunEntity.Execute noAck = new RunEntity.Execute(req, probe.getRef(), null, null);
     assertEquals(noAck, roundTrip(serialization, noAck));
   }
 
@@ -72,7 +72,7 @@ class ClusterMessagesSerializationTest {
     RunRequest req = new RunRequest("kept1", scenario, 3, Map.of(), 1).keepingFiles(true);
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
     TestProbe<RunDone> probe = kit.createTestProbe(RunDone.class);
-    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef(), null);
+    RunEntity.Execute msg = new RunEntity.Execute(req, probe.getRef(), null, null);
     RunEntity.Execute back = (RunEntity.Execute) roundTrip(serialization, msg);
     assertTrue(back.request().keepFiles());
     assertEquals(2, back.request().withAttempt(2).attempt());

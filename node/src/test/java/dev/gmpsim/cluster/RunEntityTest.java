@@ -48,7 +48,7 @@ class RunEntityTest {
     String node = Cluster.get(kit.system()).selfMember().address().hostPort();
     var entity = ClusterSharding.get(kit.system()).entityRefFor(RunEntity.TYPE_KEY, req.runId());
 
-    entity.tell(new RunEntity.Execute(req, done.getRef(), acks.getRef()));
+    entity.tell(new RunEntity.Execute(req, done.getRef(), acks.getRef(), null));
     assertEquals(new RunEntity.Accepted(req.runId(), node), acks.receiveMessage(Duration.ofSeconds(20)));
     RunDone first = done.receiveMessage(Duration.ofSeconds(60));
     assertEquals("ok", first.outcome());
@@ -56,7 +56,7 @@ class RunEntityTest {
     assertEquals(MemberStatus.up(), Cluster.get(kit.system()).selfMember().status());
 
     // Asked again (after a node loss, say): acknowledged again, answered from the kept result.
-    entity.tell(new RunEntity.Execute(req, done.getRef(), acks.getRef()));
+    entity.tell(new RunEntity.Execute(req, done.getRef(), acks.getRef(), null));
     assertEquals(new RunEntity.Accepted(req.runId(), node), acks.receiveMessage(Duration.ofSeconds(20)));
     assertEquals(first, done.receiveMessage(Duration.ofSeconds(20)));
   }
