@@ -42,12 +42,14 @@ public final class G {
     int left; // remaining iterations after this one; -1 forever
     final long deadline; // no pass starts at or after it
     final Frame parent;
+    final Op.Loop loop; // null for the program itself
 
-    Frame(Op[] ops, int left, long deadline, Frame parent) {
+    Frame(Op[] ops, int left, long deadline, Frame parent, Op.Loop loop) {
       this.ops = ops;
       this.left = left;
       this.deadline = deadline;
       this.parent = parent;
+      this.loop = loop;
     }
   }
 
@@ -89,7 +91,7 @@ public final class G {
   G(long id, boolean system, Op[] program) {
     this.id = id;
     this.system = system;
-    this.frame = new Frame(program, 0, Long.MAX_VALUE, null);
+    this.frame = new Frame(program, 0, Long.MAX_VALUE, null, null);
   }
 
   /** The next op to run, unrolling loops; null when the program has ended. */
@@ -106,14 +108,15 @@ public final class G {
           if (loop.forNs() >= 0) {
             deadline = Math.min(deadline, now + loop.forNs());
           }
-          if (now < deadline) {
-            frame = new Frame(loop.body(), loop.count() == 0 ? -1 : loop.count() - 1, deadline, frame);
+          if (now < deadline && !loop.stopped()) {
+            frame = new Frame(loop.body(), loop.count() == 0 ? -1 : loop.count() - 1, deadline, frame, loop);
           }
           continue;
         }
         return op;
       }
-      if (frame.left != 0 && frame.parent != null && now < frame.deadline) {
+      if (frame.left != 0 && frame.parent != null && now < frame.deadline
+          && (frame.loop == null || !frame.loop.stopped())) {
         if (frame.left > 0) {
           frame.left--;
         }

@@ -368,6 +368,10 @@ public final class M extends SimActor<M.Command> {
         } else if (op instanceof Op.Send s) {
           Chan c = run.chans.get(s.chan());
           t += run.cost.gopark();
+          if (c.closed) {
+            run.events.halt("fatal: panic: send on closed channel");
+            return this;
+          }
           G r = c.recvq.poll();
           if (r != null) {
             r.take(G.Where.CHAN, stats);
@@ -388,10 +392,51 @@ public final class M extends SimActor<M.Command> {
             ready(t, s);
           } else if (c.count > 0) {
             c.count--;
+          } else if (c.closed) {
+            // A closed channel gives its zero value at once.
           } else {
             c.recvq.addLast(g);
             return gopark(t, "chan receive", G.Where.CHAN);
           }
+        } else if (op instanceof Op.Close cl) {
+          Chan c = run.chans.get(cl.chan());
+          if (c.closed) {
+            run.events.halt("fatal: panic: close of closed channel");
+            return this;
+          }
+          c.closed = true;
+          t += run.cost.gopark();
+          // closechan readies every waiting receiver; a waiting sender would panic.
+          if (!c.sendq.isEmpty()) {
+            run.events.halt("fatal: panic: send on closed channel");
+            return this;
+          }
+          for (G r = c.recvq.poll(); r != null; r = c.recvq.poll()) {
+            r.take(G.Where.CHAN, stats);
+            ready(t, r);
+          }
+        } else if (op instanceof Op.Done dn) {
+          WaitGroup w = run.waitgroups.get(dn.wg());
+          if (--w.count < 0) {
+            run.events.halt("fatal: panic: sync: negative WaitGroup counter");
+            return this;
+          }
+          if (w.count == 0) {
+            t += run.cost.gopark();
+            for (G r = w.waiters.poll(); r != null; r = w.waiters.poll()) {
+              r.take(G.Where.CHAN, stats);
+              ready(t, r);
+            }
+          }
+        } else if (op instanceof Op.Wait wt) {
+          WaitGroup w = run.waitgroups.get(wt.wg());
+          if (w.count > 0) {
+            w.waiters.addLast(g);
+            return gopark(t + run.cost.gopark(), run.runtime.goMinor() >= 24 ? "sync.WaitGroup.Wait" : "semacquire",
+                G.Where.CHAN);
+          }
+        } else if (op instanceof Op.Set st) {
+          run.flags[st.flag()] = true;
         } else if (op instanceof Op.Lock l) {
           lockOSThread(t, g, l.user());
         } else if (op instanceof Op.Unlock u) {

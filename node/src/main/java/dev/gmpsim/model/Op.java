@@ -58,11 +58,32 @@ public sealed interface Op {
 
   /** {@code count} 0 is forever. */
   /** {@code until}: absolute virtual time, {@code forNs}: from the loop's start; -1 for none. */
-  record Loop(int count, Op[] body, long until, long forNs) implements Op {
+  /** A loop; {@code flags[flag]} (flag >= 0) ends it at an iteration's start, as {@code for !f.Load()}. */
+  record Loop(int count, Op[] body, long until, long forNs, boolean[] flags, int flag) implements Op {
     Loop(int count, Op[] body) {
-      this(count, body, -1, -1);
+      this(count, body, -1, -1, null, -1);
+    }
+
+    Loop(int count, Op[] body, long until, long forNs) {
+      this(count, body, until, forNs, null, -1);
+    }
+
+    boolean stopped() {
+      return flag >= 0 && flags[flag];
     }
   }
+
+  /** close(ch). */
+  record Close(int chan) implements Op {}
+
+  /** wg.Done(). */
+  record Done(int wg) implements Op {}
+
+  /** wg.Wait(). */
+  record Wait(int wg) implements Op {}
+
+  /** flag.Store(true). */
+  record Set(int flag) implements Op {}
 
   record Gosched() implements Op {}
 

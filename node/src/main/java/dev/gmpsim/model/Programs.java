@@ -30,6 +30,17 @@ final class Programs {
     for (Map.Entry<String, Integer> e : sc.semaphores().entrySet()) {
       chan(e.getKey(), e.getValue());
     }
+    for (Map.Entry<String, Integer> e : sc.sync().channels().entrySet()) {
+      chan(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, Integer> e : sc.sync().waitgroups().entrySet()) {
+      run.waitgroups.add(new WaitGroup(e.getKey(), e.getValue()));
+      run.waitgroupIds.put(e.getKey(), run.waitgroups.size() - 1);
+    }
+    for (String f : sc.sync().flags()) {
+      run.flagIds.put(f, run.flagIds.size());
+    }
+    run.flags = new boolean[run.flagIds.size()];
     List<Op> main = new ArrayList<>();
     // runtime.main locks the main goroutine to m0 during initialization ...
     main.add(new Op.Lock(false));
@@ -144,7 +155,21 @@ final class Programs {
           l.count(),
           compile(l.steps()),
           l.until() == null ? -1 : l.until(),
-          l.forNs() == null ? -1 : l.forNs());
+          l.forNs() == null ? -1 : l.forNs(),
+          run.flags,
+          l.untilSet() == null ? -1 : run.flagIds.get(l.untilSet()));
+    } else if (s instanceof Step.Send x) {
+      return new Op.Send(run.chanIds.get(x.channel()));
+    } else if (s instanceof Step.Recv x) {
+      return new Op.Recv(run.chanIds.get(x.channel()));
+    } else if (s instanceof Step.Close x) {
+      return new Op.Close(run.chanIds.get(x.channel()));
+    } else if (s instanceof Step.Done x) {
+      return new Op.Done(run.waitgroupIds.get(x.waitgroup()));
+    } else if (s instanceof Step.Wait x) {
+      return new Op.Wait(run.waitgroupIds.get(x.waitgroup()));
+    } else if (s instanceof Step.Set x) {
+      return new Op.Set(run.flagIds.get(x.flag()));
     } else if (s instanceof Step.Gosched) {
       return new Op.Gosched();
     } else if (s instanceof Step.Block) {

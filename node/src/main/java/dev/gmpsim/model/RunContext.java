@@ -24,6 +24,11 @@ public final class RunContext {
   final RunStats stats;
   final List<Chan> chans = new ArrayList<>();
   final Map<String, Integer> chanIds = new LinkedHashMap<>();
+  final List<WaitGroup> waitgroups = new ArrayList<>();
+  final Map<String, Integer> waitgroupIds = new LinkedHashMap<>();
+  /** The program's atomic.Bool flags, by the index Programs gives each name. */
+  boolean[] flags = new boolean[0];
+  final Map<String, Integer> flagIds = new LinkedHashMap<>();
   final List<Arrivals> arrivals = new ArrayList<>();
   final Map<Long, G> allgs = new LinkedHashMap<>();
   final List<MView> ms = new ArrayList<>();

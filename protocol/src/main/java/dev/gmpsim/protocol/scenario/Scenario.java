@@ -20,6 +20,9 @@ public record Scenario(
     Long seed,
     @JsonDeserialize(using = NanosDeserializer.class) Long schedtrace,
     Map<String, Integer> semaphores,
+    // Left out of the JSON when nothing is declared, so run ids of scenarios without it stay as they were.
+    @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+        valueFilter = Sync.IsNone.class) Sync sync,
     Map<String, List<Step>> steps,
     List<Group> workload,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults) {
@@ -42,6 +45,11 @@ public record Scenario(
     FieldException.require(samples == null, "schedtrace", "%s", samples);
     steps = steps == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(steps));
     semaphores = semaphores == null ? Map.of() : new TreeMap<>(semaphores);
+    sync = sync == null ? Sync.NONE : sync;
+    for (String c : sync.channels().keySet()) {
+      FieldException.require(!semaphores.containsKey(c), "sync",
+          "'%s' is both a semaphore and a channel: give them different names", c);
+    }
     for (Map.Entry<String, Integer> e : semaphores.entrySet()) {
       FieldException.require(
           e.getValue() != null && e.getValue() >= 1, "semaphores",
@@ -154,8 +162,14 @@ public record Scenario(
       Step s = list.get(i);
       String at = path + "[" + i + "]";
       String sem = s instanceof Step.Acquire a ? a.semaphore() : s instanceof Step.Release r ? r.semaphore() : null;
+      String undeclared = sync.undeclared(s);
       if (sem != null && !semaphores.containsKey(sem)) {
         out.add(new Problem(at, "semaphore '" + sem + "' is not declared under semaphores"));
+      } else if (undeclared != null) {
+        out.add(new Problem(at, undeclared));
+        if (s instanceof Step.Loop l) {
+          check(l.steps(), at + ".loop.steps", out, calling);
+        }
       } else if (s instanceof Step.Loop l) {
         check(l.steps(), at + ".loop.steps", out, calling);
       } else if (s instanceof Step.Spawn sp) {
@@ -180,7 +194,7 @@ public record Scenario(
     st.putAll(steps);
     Map<String, Integer> se = new TreeMap<>(moreSemaphores);
     se.putAll(semaphores);
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, st, workload, faults);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults);
   }
 
   /** True when any group uses a step that needs cgo (the binary is then cgo-linked). */
@@ -203,21 +217,21 @@ public record Scenario(
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, steps, workload, faults);
+    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults);
   }
 
   public Scenario withFaults(List<Fault> list) {
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, steps, workload, list);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list);
   }
 
   public Scenario withRuntime(RuntimeSpec rt) {
-    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, steps, workload, faults);
+    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults);
   }
 
   public Scenario withDuration(long ns) {
     // A warm-up that no longer fits is dropped, not squeezed to the last nanosecond: the figures
     // then cover the whole (shorter) run instead of an empty window.
-    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, steps, workload, faults);
+    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults);
   }
 
 }

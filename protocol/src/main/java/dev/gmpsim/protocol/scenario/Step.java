@@ -71,6 +71,24 @@ public sealed interface Step {
   /** Sends on a buffered channel used as a semaphore; parks while it is full. */
   record Acquire(String semaphore) implements Step {}
 
+  /** {@code ch <- v}: parks until a receiver takes it (unbuffered) or there is room. */
+  record Send(String channel) implements Step {}
+
+  /** {@code <-ch}: parks until a value or the channel's close. */
+  record Recv(String channel) implements Step {}
+
+  /** {@code close(ch)}: every parked receiver wakes; later receives return at once. */
+  record Close(String channel) implements Step {}
+
+  /** {@code wg.Done()}: the count goes down; at zero every waiter wakes. */
+  record Done(String waitgroup) implements Step {}
+
+  /** {@code wg.Wait()}: parks until the count is zero. */
+  record Wait(String waitgroup) implements Step {}
+
+  /** {@code flag.Store(true)}. */
+  record Set(String flag) implements Step {}
+
   /** Receives from the semaphore channel, readying one waiter if any. */
   record Release(String semaphore) implements Step {}
 
@@ -92,7 +110,13 @@ public sealed interface Step {
    * time.Now().Before(deadline)}), with {@code forNs} only for that long after the loop starts.
    * Both are checked before each pass; null means no such limit.
    */
-  record Loop(int count, List<Step> steps, Long until, Long forNs) implements Step {
+  record Loop(int count, List<Step> steps, Long until, Long forNs,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String untilSet) implements Step {
+    public Loop(int count, List<Step> steps, Long until, Long forNs) {
+      this(count, steps, until, forNs, null);
+    }
+
     public Loop {
       FieldException.require(count >= 0, "count", "loop count cannot be negative (%d)", count);
       FieldException.require(!steps.isEmpty(), "steps", "a loop needs at least one step");
@@ -102,7 +126,7 @@ public sealed interface Step {
     }
 
     public Loop(int count, List<Step> steps) {
-      this(count, steps, null, null);
+      this(count, steps, null, null, null);
     }
   }
 

@@ -18,7 +18,8 @@ final class StepDeserializer extends StdDeserializer<Step> {
       List.of(
           "compute", "syscall", "syscall-block", "raw-syscall", "cgo", "vdso", "net-read", "net-write", "sleep",
           "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
-          "block", "exit", "file-read", "call", "request-start", "request-end");
+          "block", "exit", "file-read", "call", "request-start", "request-end",
+          "send", "recv", "close", "done", "wait", "set");
 
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
@@ -107,6 +108,18 @@ final class StepDeserializer extends StdDeserializer<Step> {
         return new Step.Acquire(text(p, ctxt, kind));
       case "release":
         return new Step.Release(text(p, ctxt, kind));
+      case "send":
+        return new Step.Send(text(p, ctxt, kind));
+      case "recv":
+        return new Step.Recv(text(p, ctxt, kind));
+      case "close":
+        return new Step.Close(text(p, ctxt, kind));
+      case "done":
+        return new Step.Done(text(p, ctxt, kind));
+      case "wait":
+        return new Step.Wait(text(p, ctxt, kind));
+      case "set":
+        return new Step.Set(text(p, ctxt, kind));
       case "spawn":
         return new Step.Spawn(ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS)));
       case "syscall":
@@ -174,6 +187,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
     List<Step> steps = null;
     Long until = null;
     Long forNs = null;
+    String untilSet = null;
     for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
       p.nextToken();
       switch (key) {
@@ -181,14 +195,15 @@ final class StepDeserializer extends StdDeserializer<Step> {
         case "steps" -> steps = ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS));
         case "until" -> until = duration(p, ctxt, key);
         case "for" -> forNs = duration(p, ctxt, key);
+        case "until-set" -> untilSet = text(p, ctxt, "until-set");
         default -> throw UnrecognizedPropertyException.from(
-            p, Step.Loop.class, key, List.<Object>of("count", "steps", "until", "for"));
+            p, Step.Loop.class, key, List.<Object>of("count", "steps", "until", "for", "until-set"));
       }
     }
     if (steps == null) {
       ctxt.reportInputMismatch(this, "loop needs steps");
     }
-    return new Step.Loop(count, steps, until, forNs);
+    return new Step.Loop(count, steps, until, forNs, untilSet);
   }
 
   private int loopCount(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -292,7 +307,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
 
   private String text(JsonParser p, DeserializationContext ctxt, String kind) throws IOException {
     if (p.currentToken() != JsonToken.VALUE_STRING) {
-      ctxt.reportInputMismatch(this, "%s takes a semaphore name", kind);
+      ctxt.reportInputMismatch(this, "%s takes a name, got %s", kind, found(p));
     }
     return p.getText();
   }

@@ -113,6 +113,64 @@ class LanguageTest {
   }
 
   @Test
+  void syncBlockAndItsSteps() throws Exception {
+    Scenario s = ScenarioLoader.parse("sync.yaml", """
+        sync:
+          channels: {work: 0, results: 8}
+          waitgroups: {started: 4}
+          flags: [stop]
+        workload:
+          - kind: goroutines
+            steps:
+              - done: started
+              - wait: started
+              - loop: {until-set: stop, steps: [{recv: work}, {send: results}]}
+              - set: stop
+              - close: work
+        """);
+    assertEquals(new Sync(java.util.Map.of("work", 0, "results", 8), java.util.Map.of("started", 4), List.of("stop")), s.sync());
+    List<Step> steps = s.workload().get(0).steps();
+    assertEquals(new Step.Done("started"), steps.get(0));
+    assertEquals(new Step.Wait("started"), steps.get(1));
+    assertEquals("stop", ((Step.Loop) steps.get(2)).untilSet());
+    assertEquals(new Step.Set("stop"), steps.get(3));
+    assertEquals(new Step.Close("work"), steps.get(4));
+    assertTrue(s.problems().isEmpty(), s.problems().toString());
+  }
+
+  @Test
+  void syncMistakesNameTheirPlace() {
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("sync.yaml", """
+        sync:
+          channels: {work: -1}
+        workload:
+          - kind: goroutines
+            steps: [block]
+        """));
+    assertTrue(e.getMessage().startsWith("sync.yaml:"), e.getMessage());
+    assertTrue(e.getMessage().contains("channel 'work' needs a capacity of 0 (unbuffered) or more"), e.getMessage());
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("sync.yaml", """
+        sync:
+          flags: [stop]
+        workload:
+          - kind: goroutines
+            steps:
+              - recv: wrok
+        """));
+    assertTrue(e.getMessage().startsWith("sync.yaml:6:"), e.getMessage());
+    assertTrue(e.getMessage().contains("channel 'wrok' is not declared under sync.channels"), e.getMessage());
+    e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("sync.yaml", """
+        sync:
+          flags: [stop]
+        workload:
+          - kind: goroutines
+            steps:
+              - loop: {until-set: stpo, steps: [gosched]}
+        """));
+    assertTrue(e.getMessage().contains("flag 'stpo' is not declared under sync.flags"), e.getMessage());
+  }
+
+  @Test
   void histAndMixDistributions() {
     SplittableRandom rng = new SplittableRandom(5);
     Dist h = Dist.parse("hist(1ms: 90, 10ms: 10)");
