@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *   <li>{@code clone-fails}: from {@code from} on, and once the process has {@code threads}
  *       threads, creating another thread fails with EAGAIN: the run ends with the runtime's
  *       {@code fatal: runtime: failed to create new OS thread (have N already; errno=11)}.
+ *   <li>{@code crash}: actor {@code target} fails at {@code at}; Akka's supervision
+ *       ({@code supervision}: restart, its state lost, or stop, messages to it dead letters).
+ *   <li>{@code pause}: P {@code target} runs no Go code in [{@code from}, {@code until}).
  * </ul>
  */
 public record Fault(
@@ -39,7 +42,34 @@ public record Fault(
     Integer every,
     Dist by,
     Integer threads,
-    Integer times) {
+    Integer times,
+    // --- actor faults: crash, pause (issue 8) ---
+    @JsonDeserialize(using = NanosDeserializer.class) Long at,
+    Supervision supervision) {
+
+  /** The fields before the actor faults' {@code at} and {@code supervision}: both left out. */
+  public Fault(String name, Kind kind, String target, String message, Long from, Long until,
+      Double probability, Integer every, Dist by, Integer threads, Integer times) {
+    this(name, kind, target, message, from, until, probability, every, by, threads, times, null, null);
+  }
+
+  /** What becomes of a crashed actor, as Akka's SupervisorStrategy says it. */
+  public enum Supervision {
+    /** Behaviors.supervise(...).onFailure(SupervisorStrategy.restart()): a new actor, its state lost. */
+    RESTART,
+    /** SupervisorStrategy.stop(): the actor is gone, messages to it are dead letters. */
+    STOP;
+
+    @JsonCreator
+    public static Supervision of(String s) {
+      return FieldException.choice(Supervision.class, "supervision", s);
+    }
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   public enum Kind {
     DELAY,
@@ -47,7 +77,10 @@ public record Fault(
     DUPLICATE,
     REORDER,
     STALL,
-    CLONE_FAILS;
+    CLONE_FAILS,
+    // --- actor faults (issue 8) ---
+    CRASH,
+    PAUSE;
 
     @JsonCreator
     public static Kind of(String s) {
@@ -130,6 +163,15 @@ public record Fault(
 
   public Fault {
     FieldException.require(kind != null, "kind", "a fault needs a kind: one of %s", YamlShapes.choices(Kind.class));
+    // --- actor faults: crash, pause ---
+    if (kind == Kind.CRASH || kind == Kind.PAUSE) {
+      checkActorFault(kind, target, message, from, until, at, supervision);
+      FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
+    } else {
+      FieldException.require(at == null, "at", "at is for crash faults (a message fault has from: and until:)");
+      FieldException.require(supervision == null, "supervision", "supervision is for crash faults");
+    }
+    // --- end of actor faults ---
     from = from == null ? 0L : from;
     until = until == null ? Long.MAX_VALUE : until;
     FieldException.require(
@@ -140,7 +182,7 @@ public record Fault(
       FieldException.require(message == null, "message", "clone-fails takes no message");
       FieldException.require(until == Long.MAX_VALUE, "until", "clone-fails lasts to the end of the run (the first failure ends it)");
       FieldException.require(threads == null || threads >= 1, "threads", "threads must be at least 1, got %d", threads);
-    } else {
+    } else if (kind != Kind.CRASH && kind != Kind.PAUSE) {
       FieldException.require(target != null, "target", "a %s fault needs a target: sysmon, sched, netpoller, P[n], P[*], M[n], M[*] or M[locked]", kind.yaml());
       Target t = target(target);
       FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
@@ -166,6 +208,34 @@ public record Fault(
     } else {
       FieldException.require(by == null, "by", "by is for delay faults");
     }
+  }
+
+  /** The actors a crash can hit: one named actor (no wildcard: a crash is one actor failing). */
+  private static void checkActorFault(
+      Kind kind, String target, String message, Long from, Long until, Long at, Supervision supervision) {
+    FieldException.require(target != null, "target", kind == Kind.CRASH
+        ? "a crash needs a target: P[n], M[n], sysmon, sched or netpoller"
+        : "a pause needs a target: P[n]");
+    Target t = target(target);
+    FieldException.require(message == null, "message", "a %s is of the whole actor: leave message out", kind.yaml());
+    if (kind == Kind.PAUSE) {
+      FieldException.require(t.actor().equals("P") && t.index() >= 0, "target",
+          "only a P can be paused: P[n], got '%s'", target);
+      FieldException.require(at == null, "at", "a pause has a window: from: and until:, not at:");
+      FieldException.require(supervision == null, "supervision", "supervision is for crash faults");
+      FieldException.require(until != null && until != Long.MAX_VALUE, "until", "a pause needs until: (when the P runs again)");
+      return;
+    }
+    FieldException.require(t.index() >= 0, "target",
+        "a crash hits one actor: P[n], M[n], sysmon, sched or netpoller, not '%s'", target);
+    FieldException.require(at != null, "at", "a crash needs at: (the virtual time it happens, e.g. 2s)");
+    FieldException.require(supervision != null, "supervision", "a crash needs supervision: restart or stop");
+    FieldException.require(
+        supervision == Supervision.STOP || t.actor().length() == 1 || t.actor().equals("sysmon"), "supervision",
+        "%s cannot restart: its state is the whole scheduler's (run queues, idle lists, the threads"
+            + " it made); use stop", t.actor());
+    FieldException.require(from == null || from == 0, "from", "a crash happens at: a time, it has no window");
+    FieldException.require(until == null || until == Long.MAX_VALUE, "until", "a crash happens at: a time, it has no window");
   }
 
   private static void checkMessage(Target t, String message) {
@@ -211,6 +281,9 @@ public record Fault(
     }
     if (threads != null) {
       b.append(" at ").append(threads).append(" threads");
+    }
+    if (at != null) {
+      b.append(" at ").append(Nanos.format(at)).append(" (").append(supervision.yaml()).append(')');
     }
     if (from > 0 || until != Long.MAX_VALUE) {
       b.append(" in [").append(Nanos.format(from)).append(", ")
