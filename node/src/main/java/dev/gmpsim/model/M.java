@@ -230,6 +230,7 @@ public final class M extends SimActor<M.Command> {
     view.curg = -1;
     atomics.nmidlelocked++;
     setState(State.LOCKED_WAIT);
+    run.liveness.checkdead(); // incidlelocked(1) calls checkdead
     return this;
   }
 
@@ -584,6 +585,7 @@ public final class M extends SimActor<M.Command> {
       view.p = -1;
       atomics.nmidlelocked++;
       setState(State.LOCKED_WAIT);
+      run.liveness.checkdead(); // incidlelocked(1) calls checkdead
       return;
     }
     setState(State.SCHEDULING);

@@ -94,6 +94,9 @@ public final class Run extends AbstractBehavior<Run.Command> {
     // m0 starts in schedule() holding P0: the P hands it the main goroutine.
     initial.add(out(run.allp.get(0), new P.Acquire(0, m0, 0, false, main, false, null), true));
     initial.add(out(run.sysmon, Sysmon.firstTick(run), false));
+    if (run.faults != null) {
+      initial.addAll(run.faults.initial(m0)); // crashes and pauses, at their times
+    }
     run.clock.tell(new Clock.Start(initial));
   }
 
@@ -119,6 +122,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
       run.stats.violation(placed + " goroutines placed but only " + run.allgs.size() + " alive");
       return false;
     }
+    run.liveness.sample(at);
     return true;
   }
 
@@ -132,6 +136,13 @@ public final class Run extends AbstractBehavior<Run.Command> {
     String outcome = fin.outcome();
     if ("ok".equals(outcome)) {
       outcome = checkNoGLost(fin.inFlight());
+    }
+    if ("ok".equals(outcome)) {
+      String lost = run.liveness.atEnd();
+      outcome = lost == null ? outcome : lost;
+    }
+    if (run.faults != null) {
+      outcome = run.faults.explain(outcome);
     }
     replyTo.tell(Summaries.result(run, fin, outcome, options));
     return Behaviors.stopped();
