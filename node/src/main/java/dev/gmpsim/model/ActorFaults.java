@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import dev.gmpsim.protocol.scenario.Fault;
 import dev.gmpsim.protocol.scenario.Nanos;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,8 @@ final class ActorFaults {
   static final java.util.Set<String> PAUSE_PASSES = java.util.Set.of("StealRequest", "RunqPut", "Preempt");
 
   private final RunContext run;
-  private final Map<ActorRef<?>, Dead> dead = new IdentityHashMap<>();
+  /** By ActorRef equality (path and uid): the refs the actors hold of each other are not one object. */
+  private final Map<ActorRef<?>, Dead> dead = new java.util.HashMap<>();
   private final Map<String, Dead> deadByName = new LinkedHashMap<>();
   final List<Crashed> crashed = new ArrayList<>();
 

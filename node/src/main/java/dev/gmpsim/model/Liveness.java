@@ -117,7 +117,7 @@ final class Liveness {
       } else if (at - since[i] >= STALL_NS && stalled < 0) {
         stalled = i;
       }
-      if (lostP == null && !lost[i]) {
+      if (lostP == null && !lost[i] && !deadP(i)) {
         String why = lostWhy(i);
         if (why != null) {
           lost[i] = true;
@@ -137,6 +137,11 @@ final class Liveness {
           + " goroutines in the global run queue and no P has run a goroutine since " + Nanos.format(progress)
           + waiting(at));
     }
+  }
+
+  /** A crash stopped P i's actor: reported at the end, with every dead letter counted. */
+  private boolean deadP(int i) {
+    return run.faults != null && run.faults.actorFaults.dead("P[" + i + "]") != null;
   }
 
   /** What a P is, for a stalled outcome: lost, or whose it is. */

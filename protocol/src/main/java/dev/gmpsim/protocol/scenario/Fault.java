@@ -214,7 +214,7 @@ public record Fault(
   private static void checkActorFault(
       Kind kind, String target, String message, Long from, Long until, Long at, Supervision supervision) {
     FieldException.require(target != null, "target", kind == Kind.CRASH
-        ? "a crash needs a target: P[n], M[n], sysmon, sched or netpoller"
+        ? "a crash needs a target: P[n], M[n], sysmon or netpoller"
         : "a pause needs a target: P[n]");
     Target t = target(target);
     FieldException.require(message == null, "message", "a %s is of the whole actor: leave message out", kind.yaml());
@@ -226,14 +226,16 @@ public record Fault(
       FieldException.require(until != null && until != Long.MAX_VALUE, "until", "a pause needs until: (when the P runs again)");
       return;
     }
-    FieldException.require(t.index() >= 0, "target",
-        "a crash hits one actor: P[n], M[n], sysmon, sched or netpoller, not '%s'", target);
+    FieldException.require((t.actor().length() > 1 || t.index() >= 0) && !t.actor().equals("sched"), "target",
+        "a crash hits one actor: P[n], M[n], sysmon or netpoller, not '%s'%s", target,
+        t.actor().equals("sched") ? " (sched cannot crash: the M actors are its children, newm makes them, so"
+            + " Akka would stop every thread with it)" : "");
     FieldException.require(at != null, "at", "a crash needs at: (the virtual time it happens, e.g. 2s)");
     FieldException.require(supervision != null, "supervision", "a crash needs supervision: restart or stop");
     FieldException.require(
         supervision == Supervision.STOP || t.actor().length() == 1 || t.actor().equals("sysmon"), "supervision",
-        "%s cannot restart: its state is the whole scheduler's (run queues, idle lists, the threads"
-            + " it made); use stop", t.actor());
+        "%s cannot restart: a new netpoller would not know the goroutines parked on it or the timers; use stop",
+        t.actor());
     FieldException.require(from == null || from == 0, "from", "a crash happens at: a time, it has no window");
     FieldException.require(until == null || until == Long.MAX_VALUE, "until", "a crash happens at: a time, it has no window");
   }
