@@ -95,8 +95,8 @@ class OutcomesTest {
           - {kind: pause, target: "P[0]", from: 500ms, until: 2s}
         """);
     assertTrue(r.outcome().startsWith("stalled: no progress for 1s: P0 has "), r.outcome());
-    assertTrue(r.outcome().contains("runnable goroutines and has run none since 50")),
-        r.outcome());
+    assertTrue(r.outcome().contains("runnable goroutines and has run none since 50"), r.outcome());
+    assertTrue(r.outcome().contains("ms; P0 is _Prunning on M0; runnable for over 1s: G"), r.outcome());
     assertTrue(r.outcome().contains("; runnable for over 1s: G"), "names the goroutines: " + r.outcome());
     assertTrue(r.virtualTimeNs() >= 1_500_000_000L && r.virtualTimeNs() < 1_600_000_000L, "" + r.virtualTimeNs());
   }
