@@ -72,7 +72,7 @@ class FaultCliTest {
     Path out = tmp.resolve("out");
     CliTest.Result r = CliTest.run("run", file.toString(), "--out", out.toString());
     assertEquals(2, r.code(), r.err());
-    assertEquals("gmpsim: " + file + ":6:54: faults[0].supervision: 'restrat' is not a supervision (did you mean"
+    assertEquals("gmpsim: " + file + ":6:43: faults[0].supervision: 'restrat' is not a supervision (did you mean"
         + " 'restart'?); one of: restart, stop", r.err().strip());
     assertFalse(Files.exists(out.resolve("summary.json")));
   }
