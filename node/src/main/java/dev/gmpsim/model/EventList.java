@@ -33,6 +33,8 @@ final class EventList {
    * which is counted as a dead letter and not delivered. Null in every other run.
    */
   java.util.function.Predicate<Clock.Out> deadLetter;
+  /** The message being taken while the samples before its time are written. */
+  private Clock.Out taking;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -99,15 +101,15 @@ final class EventList {
   }
 
   private Msg take() {
-    // Sample before taking the message: the checks then still see it in flight.
-    long at = queue.peek().msg().at();
-    if (at > now) {
-      stats.sampleUntil(at, false);
-    }
     Clock.Out o = queue.poll();
+    long at = o.msg().at();
     ActorRef<?> to = o.to();
     Msg msg = o.msg();
     if (at > now) {
+      // The samples' checks must still see the message being taken as in flight.
+      taking = o;
+      stats.sampleUntil(at, false);
+      taking = null;
       now = at;
     }
     events++;
@@ -146,6 +148,9 @@ final class EventList {
 
   /** True if some message still in the list satisfies {@code p} (a scan: for rare checks only). */
   boolean anyPending(java.util.function.Predicate<Clock.Out> p) {
+    if (taking != null && p.test(taking)) {
+      return true;
+    }
     boolean[] found = {false};
     queue.forEach(o -> found[0] |= !found[0] && p.test(o));
     return found[0];
