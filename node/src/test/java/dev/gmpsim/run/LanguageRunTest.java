@@ -42,7 +42,8 @@ class LanguageRunTest {
             kind: goroutines
             steps: [release: s, {compute: 1ms}]
         """);
-    assertEquals("ok", early.outcome());
+    // Nobody will ever acquire: the releaser sleeps forever, and checkdead says so, as Go would.
+    assertEquals("deadlock: all goroutines are asleep - deadlock!", early.outcome());
     assertEquals(0, early.pUtilization(), 1e-9, "the compute after the release never ran");
     RunSummary later = run("""
         duration: 100ms
