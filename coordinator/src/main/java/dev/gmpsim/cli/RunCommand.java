@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run one scenario and print GODEBUG=schedtrace lines and a summary.",
       "With --seeds N, run it over N seeds and print the spread of the headline figures.",
-      "Exit codes: 0 ok (a fatal: outcome is a prediction), 1 the run failed (invariant-violated,"
+      "Exit codes: 0 ok (a fatal:, deadlock: or stalled: outcome is a prediction), 1 the run failed (invariant-violated,"
           + " error), 2 bad input, 3 a limit of the simulator ended the run (limit:, timeout)."
     })
 final class RunCommand implements Callable<Integer> {

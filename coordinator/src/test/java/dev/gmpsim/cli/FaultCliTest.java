@@ -60,6 +60,24 @@ class FaultCliTest {
   }
 
   @Test
+  void aCrashWithAnUnknownSupervisionIsOneLineExitTwoAndNothingWritten(@TempDir Path tmp) throws IOException {
+    Path file = Files.writeString(tmp.resolve("bad.yaml"), """
+        runtime: {gomaxprocs: 2}
+        workload:
+          - kind: goroutines
+            steps: [block]
+        faults:
+          - {kind: crash, target: "P[1]", at: 1s, supervision: restrat}
+        """);
+    Path out = tmp.resolve("out");
+    CliTest.Result r = CliTest.run("run", file.toString(), "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals("gmpsim: " + file + ":6:43: faults[0].supervision: 'restrat' is not a supervision (did you mean"
+        + " 'restart'?); one of: restart, stop", r.err().strip());
+    assertFalse(Files.exists(out.resolve("summary.json")));
+  }
+
+  @Test
   void aFaultsFieldIsASweepParameter(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("sweep");
     CliTest.Result r = CliTest.run("sweep", CliTest.EXAMPLES.resolve("sweeps/sysmon-stall.yaml").toString(),

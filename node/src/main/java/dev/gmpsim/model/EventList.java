@@ -32,6 +32,13 @@ final class EventList {
   private long inPlace;
   /** Set by the clock when the run records a trace. */
   TraceRecorder trace;
+  /**
+   * Set once a crash has stopped an actor (ActorFaults): true for a message to a stopped actor,
+   * which is counted as a dead letter and not delivered. Null in every other run.
+   */
+  java.util.function.Predicate<Clock.Out> deadLetter;
+  /** The message being taken while the samples before its time are written. */
+  private Clock.Out taking;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -107,10 +114,13 @@ final class EventList {
     ActorRef<?> to = o.to();
     Msg msg = o.msg();
     if (at > now) {
+      // The samples' checks must still see the message being taken as in flight.
+      taking = o;
       stats.sampleUntil(at, false);
       if (trace != null) {
         trace.advance(now);
       }
+      taking = null;
       now = at;
     }
     events++;
@@ -135,6 +145,10 @@ final class EventList {
       return;
     }
     Clock.Out next = queue.peek();
+    while (deadLetter != null && next != null && !stopping() && next.msg().at() <= endTime && deadLetter.test(next)) {
+      take();
+      next = queue.peek();
+    }
     if (stopping() || next == null || next.msg().at() > endTime) {
       over = true;
       String outcome = outcome();
@@ -146,6 +160,16 @@ final class EventList {
       return;
     }
     next.to().tell(take());
+  }
+
+  /** True if some message still in the list satisfies {@code p} (a scan: for rare checks only). */
+  boolean anyPending(java.util.function.Predicate<Clock.Out> p) {
+    if (taking != null && p.test(taking)) {
+      return true;
+    }
+    boolean[] found = {false};
+    queue.forEach(o -> found[0] |= !found[0] && p.test(o));
+    return found[0];
   }
 
   private boolean stopping() {

@@ -103,6 +103,7 @@ final class FaultLayer implements RunContext.ActorWrapper {
     if (faults.stream().anyMatch(s -> s.spec.kind().onCalls())) {
       run.cost.kernel = this::call;
     }
+    this.actorFaults = new ActorFaults(run);
   }
 
   /**
@@ -182,6 +183,29 @@ final class FaultLayer implements RunContext.ActorWrapper {
     return Math.max(1, ns);
   }
 
+  // --- actor faults: crash, pause (ActorFaults) ---
+  /** Crash and pause; never null once bound. */
+  ActorFaults actorFaults;
+
+  /** The crash and pause messages the run starts with (m0: the main thread's actor). */
+  List<Clock.Out> initial(akka.actor.typed.ActorRef<?> m0) {
+    return actorFaults.initial(faults, m0);
+  }
+
+  /** An outcome that follows a crash says which: "...; after P[1] crashed at 2s (restart)". */
+  String explain(String outcome) {
+    if (actorFaults.crashed.isEmpty() || !(outcome.startsWith("invariant-violated") || outcome.startsWith("stalled"))) {
+      return outcome;
+    }
+    StringBuilder b = new StringBuilder(outcome);
+    for (ActorFaults.Crashed c : actorFaults.crashed) {
+      b.append("; after ").append(c.actor()).append(" crashed at ").append(Nanos.format(c.at()))
+          .append(" (").append(c.supervision().yaml()).append(')');
+    }
+    return b.toString();
+  }
+  // --- end of actor faults ---
+
   /** The run's faults as summary.json reports them, in declared order. */
   List<RunSummary.FaultReport> report() {
     List<RunSummary.FaultReport> out = new ArrayList<>();
@@ -219,12 +243,20 @@ final class FaultLayer implements RunContext.ActorWrapper {
     if (mine.isEmpty() && !calls) {
       return b;
     }
+    // --- actor faults: a crash target's behavior goes under Akka supervision, inside the
+    // interceptor of its message faults (whose state a restart must not lose) ---
+    List<State> crashes = mine.stream().filter(s -> s.spec.kind() == Fault.Kind.CRASH).toList();
+    if (!crashes.isEmpty()) {
+      b = actorFaults.supervised(name, actor, index, crashes, b);
+    }
     return intercept(name, actor.equals("M") ? index : -1, mine, b);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private <T> Behavior<T> intercept(String name, int mid, List<State> mine, Behavior<T> b) {
-    return (Behavior<T>) Behaviors.intercept(() -> new Interceptor(name, mid, mine), (Behavior) b);
+    // When the actor is made, read now: the factory below runs when the actor starts, off the run.
+    long born = run == null || run.events == null ? 0 : run.events.now();
+    return (Behavior<T>) Behaviors.intercept(() -> new Interceptor(name, mid, mine, born), (Behavior) b);
   }
 
   private static String actorKind(String kind) {
@@ -265,12 +297,45 @@ final class FaultLayer implements RunContext.ActorWrapper {
     /** Messages a fault has put back in the list: they pass untouched. */
     private final Set<Msg> putBack = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    Interceptor(String actor, int mid, List<State> mine) {
+    Interceptor(String actor, int mid, List<State> mine, long born) {
       super(Msg.class);
       this.actor = actor;
       this.mid = mid;
       this.mine = mine;
+      this.born = born;
     }
+
+    // --- actor faults ---
+    /** When the actor was made (an M: by newm), and whether it has handled a message yet. */
+    private final long born;
+    private boolean started;
+
+    /**
+     * The fault layer's own messages: a crash goes on to the supervised behavior (which throws),
+     * the start of a pause preempts the P's running goroutine (as a stop-the-world does).
+     */
+    private Behavior<Msg> marker(TypedActorContext<Msg> ctx, ActorFaults.Marker m, ReceiveTarget<Msg> target) {
+      if (m instanceof ActorFaults.PauseBegins p) {
+        int i = p.fault().target.index();
+        p.fault().record(p.at(), actor, "Preempt", "pause until " + Nanos.format(p.fault().spec.until()));
+        return target.apply(ctx, new P.Preempt(p.at(), run.atomics.pSchedtick[i]));
+      }
+      return target.apply(ctx, m);
+    }
+
+    /** An M made after the run started: its crash is sent when it first runs, if it was made by then. */
+    private void firstMessage(TypedActorContext<Msg> ctx, Msg msg) {
+      started = true;
+      if (mid <= 0) {
+        return;
+      }
+      for (State s : mine) {
+        if (s.spec.kind() == Fault.Kind.CRASH && born <= s.spec.at()) {
+          run.events.add(ctx.asJava().getSelf(), new ActorFaults.Crash(Math.max(s.spec.at(), msg.at()), s));
+        }
+      }
+    }
+    // --- end of actor faults ---
 
     private boolean targets(State s) {
       return s.target == null || s.target.index() != Fault.LOCKED || (mid >= 0 && run.mview(mid).lockedg >= 0);
@@ -278,6 +343,12 @@ final class FaultLayer implements RunContext.ActorWrapper {
 
     @Override
     public Behavior<Msg> aroundReceive(TypedActorContext<Msg> ctx, Msg msg, ReceiveTarget<Msg> target) {
+      if (msg instanceof ActorFaults.Marker m) {
+        return marker(ctx, m, target);
+      }
+      if (!started) {
+        firstMessage(ctx, msg);
+      }
       if (held != null) {
         // Reorder: the held message goes back in right behind this one, at this one's time.
         Msg late = withAt(held, msg.at());
@@ -304,9 +375,19 @@ final class FaultLayer implements RunContext.ActorWrapper {
           }
           continue;
         }
-        if (!s.inWindow(at) || (f.message() != null && !f.message().equals(type)) || !targets(s)) {
+        if (f.kind() == Fault.Kind.CRASH || !s.inWindow(at) || (f.message() != null && !f.message().equals(type)) || !targets(s)) {
           continue;
         }
+        // --- actor faults: a paused P handles nothing that runs Go code on it until the end ---
+        if (f.kind() == Fault.Kind.PAUSE) {
+          if (ActorFaults.PAUSE_PASSES.contains(type)) {
+            continue;
+          }
+          s.record(at, actor, type, "pause until " + Nanos.format(f.until()));
+          putBack(ctx, withAt(msg, f.until()));
+          return Behaviors.same();
+        }
+        // --- end of actor faults ---
         if (f.kind() == Fault.Kind.STALL) {
           s.record(at, actor, type, "stall until " + Nanos.format(f.until()));
           putBack(ctx, withAt(msg, f.until()));

@@ -237,6 +237,7 @@ public final class M extends SimActor<M.Command> {
     view.curg = -1;
     atomics.nmidlelocked++;
     setState(State.LOCKED_WAIT, now);
+    run.liveness.checkdead(); // incidlelocked(1) calls checkdead
     return this;
   }
 
@@ -660,6 +661,7 @@ public final class M extends SimActor<M.Command> {
       view.p = -1;
       atomics.nmidlelocked++;
       setState(State.LOCKED_WAIT, t);
+      run.liveness.checkdead(); // incidlelocked(1) calls checkdead
       return;
     }
     setState(State.SCHEDULING, t);

@@ -16,6 +16,13 @@ import java.util.Map;
 final class Programs {
   private final RunContext run;
 
+  /**
+   * What the runtime's own goroutines wait for: they, and main in its closing select {}, are not
+   * the workload's (checkdead in the model needs a workload goroutine asleep, see Liveness).
+   */
+  static final java.util.Set<String> RUNTIME_WAITS =
+      java.util.Set.of("force gc (idle)", "GC sweep wait", "GC scavenge wait", "finalizer wait");
+
   private Programs(RunContext run) {
     this.run = run;
   }

@@ -128,6 +128,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
     initial.add(out(run.sysmon, Sysmon.firstTick(run), false));
     if (run.faults != null) {
       initial.addAll(run.faults.initial()); // gomaxprocs and max-threads: calls at a time
+      initial.addAll(run.faults.initial(m0)); // crashes and pauses, at their times
     }
     run.clock.tell(new Clock.Start(initial));
   }
@@ -154,6 +155,7 @@ public final class Run extends AbstractBehavior<Run.Command> {
       run.stats.violation(placed + " goroutines placed but only " + run.allgs.size() + " alive");
       return false;
     }
+    run.liveness.sample(at);
     return true;
   }
 
@@ -167,6 +169,13 @@ public final class Run extends AbstractBehavior<Run.Command> {
     String outcome = fin.outcome();
     if ("ok".equals(outcome)) {
       outcome = checkNoGLost(fin.inFlight());
+    }
+    if ("ok".equals(outcome)) {
+      String lost = run.liveness.atEnd();
+      outcome = lost == null ? outcome : lost;
+    }
+    if (run.faults != null) {
+      outcome = run.faults.explain(outcome);
     }
     if (run.trace != null) {
       run.trace.finish(fin.virtualTimeNs());

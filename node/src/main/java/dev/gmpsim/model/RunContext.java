@@ -127,6 +127,9 @@ public final class RunContext {
   /** The run's fault injection, or null when the scenario declares no faults. */
   FaultLayer faults;
 
+  /** checkdead, stalled runs, lost Ps and goroutines: outcomes the model detects. */
+  final Liveness liveness = new Liveness(this);
+
   /** Wraps a model actor's behavior, e.g. in fault-injecting interceptors. */
   <T> Behavior<T> wrap(String kind, Behavior<T> behavior) {
     return wrapper.wrap(kind, -1, behavior);

@@ -410,6 +410,7 @@ public final class Sched extends SimActor<Sched.Command> {
     } else {
       run.stats.count(Counter.MS_DESTROYED);
     }
+    run.liveness.checkdead(); // mexit calls checkdead
     return this;
   }
 
@@ -583,11 +584,13 @@ public final class Sched extends SimActor<Sched.Command> {
       run.stats.count(Counter.MS_DESTROYED);
       run.stats.threads(now, atomics.mcount);
       send(m, new M.Exit(now));
+      run.liveness.checkdead();
       return;
     }
     midle.push(new Idle(m, mid));
     atomics.nmidle++;
     send(m, new M.Stopped(now + run.cost.futexPark()));
+    run.liveness.checkdead(); // mput calls checkdead
   }
 
   private int pidleget() {

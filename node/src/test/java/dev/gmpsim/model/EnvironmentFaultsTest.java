@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 class EnvironmentFaultsTest extends ModelTest {
 
   static Fault call(Fault.Kind kind, String syscall, Dist by) {
-    return new Fault(null, kind, null, null, null, null, null, null, by, null, null, syscall, null, null);
+    return new Fault(null, kind, null, null, null, null, null, null, by, null, null, syscall, null, null, null);
   }
 
   static Fault at(Fault.Kind kind, long at, Integer procs, Integer threads) {
-    return new Fault(null, kind, null, null, null, null, null, null, null, threads, null, null, at, procs);
+    return new Fault(null, kind, null, null, null, null, null, null, null, threads, null, null, at, procs, null);
   }
 
   /** A real M (m5) on a stub P0 makes a 1ms read at 1ms; what P0 hears of it. */

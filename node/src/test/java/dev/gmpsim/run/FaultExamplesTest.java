@@ -85,8 +85,11 @@ class FaultExamplesTest {
     assertEquals("sched", r.firings().get(0).actor());
     assertEquals("Handoff", r.firings().get(0).message());
     assertTrue(r.firings().get(0).atNs() >= 1_000_000_000L);
-    // The retaken P is owned by nobody and on no idle list: the run goes on with one P fewer.
-    assertEquals("ok", faulted.outcome());
+    // The retaken P is owned by nobody and on no idle list: the run goes on with one P fewer,
+    // and the lost-P check names it.
+    assertTrue(faulted.outcome().matches("invariant-violated: P\\d is lost since \\d+ms \\(_Pidle, owned by no M, "
+        + "on no idle list, not in a syscall, in no message in flight\\)"), faulted.outcome());
+    assertEquals("ok", plain.outcome());
     assertEquals(faulted.retakes(), faulted.handoffs() + 1, "one retake's handoff never happened");
     assertTrue(faulted.pUtilization() < plain.pUtilization(), faulted.pUtilization() + " vs " + plain.pUtilization());
     assertTrue(faulted.syscalls() < plain.syscalls() * 0.95, faulted.syscalls() + " vs " + plain.syscalls());
@@ -236,5 +239,51 @@ class FaultExamplesTest {
     RunSummary plain = once(s.withFaults(List.of()).withDuration(r.virtualTimeNs() + 10_000_000L));
     assertEquals("ok", plain.outcome());
     assertTrue(plain.threads().peak() > 200, plain.threads().toString());
+  }
+
+  // --- actor faults: crash, pause ---
+
+  @Test
+  void aCrashedPRestartedByItsSupervisorLosesItsRunQueueAndTheOutcomeSaysSo() throws Exception {
+    Scenario s = load("crash-p-restart.yaml");
+    RunSummary r = twiceTheSame(s);
+    // P1 held goroutines in its run queue when it crashed (17 with the CLI's options, seed 1).
+    assertTrue(r.outcome().matches("invariant-violated: \\d+ goroutines are lost \\(put in a local run queue, in none now\\); "
+        + "after P\\[1\\] crashed at 1s \\(restart\\)"), r.outcome());
+    RunSummary.FaultReport f = r.faults().get(0);
+    assertEquals(1, f.fired());
+    RunSummary.Firing c = f.firings().get(0);
+    assertEquals(List.of(1_000_000_000L, "P[1]", "crash"), List.of(c.atNs(), c.actor(), c.message()));
+    assertTrue(c.action().matches("restart: was _P\\w+( on M\\d+)?, \\d+ goroutines in its run queue"), c.action());
+    assertEquals(2_000_000_000L, r.virtualTimeNs(), "the restarted P1 runs on: the run goes to its end");
+    assertEquals("ok", once(s.withFaults(List.of())).outcome());
+
+    // Stopped instead: its messages are dead letters, and the lost-P check names the dead actor.
+    Fault stop = new Fault(null, Fault.Kind.CRASH, "P[1]", null, null, null, null, null, null, null, null, null,
+        1_000_000_000L, null, Fault.Supervision.STOP);
+    RunSummary stopped = twiceTheSame(s.withFaults(List.of(stop)));
+    assertTrue(stopped.outcome().startsWith("invariant-violated: P1 is lost (its actor was stopped by a crash at 1s ("),
+        stopped.outcome());
+    assertTrue(stopped.outcome().endsWith("messages to it dead letters)); after P[1] crashed at 1s (stop)"),
+        stopped.outcome());
+  }
+
+  @Test
+  void aPausedPRunsNothingInItsWindowAndTheTraceGoesOn() throws Exception {
+    Scenario s = load("pause-p.yaml");
+    RunSummary paused = twiceTheSame(s);
+    RunSummary plain = once(s.withFaults(List.of()));
+    assertEquals("ok", paused.outcome());
+    RunSummary.FaultReport f = paused.faults().get(0);
+    assertEquals(new RunSummary.Firing(1_000_000_000L, "P[2]", "Preempt", "pause until 1100ms"), f.firings().get(0));
+    for (RunSummary.Firing x : f.firings()) {
+      assertTrue(x.atNs() >= 1_000_000_000L && x.atNs() < 1_100_000_000L, x.toString());
+      assertTrue(!List.of("StealRequest", "RunqPut").contains(x.message()), x.toString());
+    }
+    assertTrue(paused.pUtilization() < plain.pUtilization() - 0.01, paused.pUtilization() + " vs " + plain.pUtilization());
+    assertTrue(paused.schedLatencyNs().max() > 90_000_000L, "the preempted goroutine waits out the pause");
+    assertTrue(plain.schedLatencyNs().max() < 20_000_000L, plain.schedLatencyNs().toString());
+    List<Long> at = traceTimes(DeterminismTest.runAlone(s.withDuration(1_200_000_000L)).schedtrace());
+    assertTrue(at.stream().anyMatch(t -> t > 1000 && t < 1100), "schedtrace goes on through a pause: " + at);
   }
 }

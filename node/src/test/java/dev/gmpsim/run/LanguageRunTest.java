@@ -42,8 +42,11 @@ class LanguageRunTest {
             kind: goroutines
             steps: [release: s, {compute: 1ms}]
         """);
-    assertEquals("ok", early.outcome());
-    assertEquals(0, early.pUtilization(), 1e-9, "the compute after the release never ran");
+    // Nobody will ever acquire: the releaser sleeps forever, and checkdead says so, as Go would.
+    assertEquals("deadlock: all goroutines are asleep - deadlock!", early.outcome());
+    assertTrue(early.virtualTimeNs() < 1_000_000L, "the run ends at the deadlock: " + early.virtualTimeNs());
+    double goNs = early.pUtilization() * early.gomaxprocs() * early.virtualTimeNs();
+    assertTrue(goNs < 100_000, "the 1ms compute after the release never ran: " + goNs + "ns of Go code");
     RunSummary later = run("""
         duration: 100ms
         semaphores: {s: 2}

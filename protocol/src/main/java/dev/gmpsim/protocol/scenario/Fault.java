@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *   <li>{@code clone-fails}: from {@code from} on, and once the process has {@code threads}
  *       threads, creating another thread fails with EAGAIN: the run ends with the runtime's
  *       {@code fatal: runtime: failed to create new OS thread (have N already; errno=11)}.
+ *   <li>{@code crash}: actor {@code target} fails at {@code at}; Akka's supervision
+ *       ({@code supervision}: restart, its state lost, or stop, messages to it dead letters).
+ *   <li>{@code pause}: P {@code target} runs no Go code in [{@code from}, {@code until}).
  * </ul>
  *
  * <p>Environment faults (syscalls, GOMAXPROCS, the thread limit):
@@ -51,10 +54,30 @@ public record Fault(
     Dist by,
     Integer threads,
     Integer times,
-    // Environment faults (syscall-hang, syscall-latency, gomaxprocs, max-threads).
+    // Environment faults (syscall-hang, syscall-latency, gomaxprocs, max-threads); at: also crash.
     String syscall,
     @JsonDeserialize(using = NanosDeserializer.class) Long at,
-    Integer procs) {
+    Integer procs,
+    // --- actor faults: crash, pause (issue 8) ---
+    Supervision supervision) {
+
+  /** What becomes of a crashed actor, as Akka's SupervisorStrategy says it. */
+  public enum Supervision {
+    /** Behaviors.supervise(...).onFailure(SupervisorStrategy.restart()): a new actor, its state lost. */
+    RESTART,
+    /** SupervisorStrategy.stop(): the actor is gone, messages to it are dead letters. */
+    STOP;
+
+    @JsonCreator
+    public static Supervision of(String s) {
+      return FieldException.choice(Supervision.class, "supervision", s);
+    }
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   public enum Kind {
     DELAY,
@@ -67,7 +90,10 @@ public record Fault(
     SYSCALL_HANG,
     SYSCALL_LATENCY,
     GOMAXPROCS,
-    MAX_THREADS;
+    MAX_THREADS,
+    // --- actor faults (issue 8) ---
+    CRASH,
+    PAUSE;
 
     @JsonCreator
     public static Kind of(String s) {
@@ -168,6 +194,14 @@ public record Fault(
 
   public Fault {
     FieldException.require(kind != null, "kind", "a fault needs a kind: one of %s", YamlShapes.choices(Kind.class));
+    // --- actor faults: crash, pause ---
+    if (kind == Kind.CRASH || kind == Kind.PAUSE) {
+      checkActorFault(kind, target, message, from, until, at, supervision);
+      FieldException.require(threads == null, "threads", "threads is for clone-fails faults");
+    } else {
+      FieldException.require(supervision == null, "supervision", "supervision is for crash faults");
+    }
+    // --- end of actor faults ---
     from = from == null ? 0L : from;
     until = until == null ? Long.MAX_VALUE : until;
     FieldException.require(
@@ -180,7 +214,7 @@ public record Fault(
       FieldException.require(message == null, "message", "clone-fails takes no message");
       FieldException.require(until == Long.MAX_VALUE, "until", "clone-fails lasts to the end of the run (the first failure ends it)");
       FieldException.require(threads == null || threads >= 1, "threads", "threads must be at least 1, got %d", threads);
-    } else {
+    } else if (kind != Kind.CRASH && kind != Kind.PAUSE) {
       FieldException.require(target != null, "target", "a %s fault needs a target: sysmon, sched, netpoller, P[n], P[*], M[n], M[*] or M[locked]", kind.yaml());
       Target t = target(target);
       FieldException.require(threads == null, "threads", "threads is for clone-fails and max-threads faults");
@@ -211,7 +245,8 @@ public record Fault(
       FieldException.require(syscall == null, "syscall", "syscall is for syscall-hang and syscall-latency faults");
     }
     if (!kind.atATime()) {
-      FieldException.require(at == null, "at", "at is for gomaxprocs and max-threads faults (the others take from: and until:)");
+      FieldException.require(at == null || kind == Kind.CRASH, "at",
+          "at is for crash, gomaxprocs and max-threads faults (the others take from: and until:)");
       FieldException.require(procs == null, "procs", "procs is for gomaxprocs faults");
     }
   }
@@ -252,7 +287,37 @@ public record Fault(
   public Fault(
       String name, Kind kind, String target, String message, Long from, Long until,
       Double probability, Integer every, Dist by, Integer threads, Integer times) {
-    this(name, kind, target, message, from, until, probability, every, by, threads, times, null, null, null);
+    this(name, kind, target, message, from, until, probability, every, by, threads, times, null, null, null, null);
+  }
+
+  /** The actors a crash can hit: one named actor (no wildcard: a crash is one actor failing). */
+  private static void checkActorFault(
+      Kind kind, String target, String message, Long from, Long until, Long at, Supervision supervision) {
+    FieldException.require(target != null, "target", kind == Kind.CRASH
+        ? "a crash needs a target: P[n], M[n], sysmon or netpoller"
+        : "a pause needs a target: P[n]");
+    Target t = target(target);
+    FieldException.require(message == null, "message", "a %s is of the whole actor: leave message out", kind.yaml());
+    if (kind == Kind.PAUSE) {
+      FieldException.require(t.actor().equals("P") && t.index() >= 0, "target",
+          "only a P can be paused: P[n], got '%s'", target);
+      FieldException.require(at == null, "at", "a pause has a window: from: and until:, not at:");
+      FieldException.require(supervision == null, "supervision", "supervision is for crash faults");
+      FieldException.require(until != null && until != Long.MAX_VALUE, "until", "a pause needs until: (when the P runs again)");
+      return;
+    }
+    FieldException.require((t.actor().length() > 1 || t.index() >= 0) && !t.actor().equals("sched"), "target",
+        "a crash hits one actor: P[n], M[n], sysmon or netpoller, not '%s'%s", target,
+        t.actor().equals("sched") ? " (sched cannot crash: the M actors are its children, newm makes them, so"
+            + " Akka would stop every thread with it)" : "");
+    FieldException.require(at != null, "at", "a crash needs at: (the virtual time it happens, e.g. 2s)");
+    FieldException.require(supervision != null, "supervision", "a crash needs supervision: restart or stop");
+    FieldException.require(
+        supervision == Supervision.STOP || t.actor().length() == 1 || t.actor().equals("sysmon"), "supervision",
+        "%s cannot restart: a new netpoller would not know the goroutines parked on it or the timers; use stop",
+        t.actor());
+    FieldException.require(from == null || from == 0, "from", "a crash happens at: a time, it has no window");
+    FieldException.require(until == null || until == Long.MAX_VALUE, "until", "a crash happens at: a time, it has no window");
   }
 
   private static void checkMessage(Target t, String message) {
@@ -307,6 +372,9 @@ public record Fault(
     }
     if (at != null) {
       b.append(" at ").append(Nanos.format(at));
+    }
+    if (at != null) {
+      b.append(" at ").append(Nanos.format(at)).append(" (").append(supervision.yaml()).append(')');
     }
     if (from > 0 || until != Long.MAX_VALUE) {
       b.append(" in [").append(Nanos.format(from)).append(", ")

@@ -53,6 +53,25 @@ class FaultLoaderTest {
   }
 
   @Test
+  void crashAndPauseRead() throws Exception {
+    Scenario s = ScenarioLoader.parse("t.yaml", BLOCK + """
+        faults:
+          - {kind: crash, target: "P[1]", at: 2s, supervision: restart}
+          - {kind: crash, target: sysmon, at: 1s, supervision: stop}
+          - {kind: pause, target: "P[2]", from: 1s, until: 1100ms}
+        """);
+    Fault crash = s.faults().get(0);
+    assertEquals(Fault.Kind.CRASH, crash.kind());
+    assertEquals(2_000_000_000L, crash.at());
+    assertEquals(Fault.Supervision.RESTART, crash.supervision());
+    assertEquals("crash P[1] at 2s (restart)", crash.label());
+    assertEquals("crash sysmon at 1s (stop)", s.faults().get(1).label());
+    Fault pause = s.faults().get(2);
+    assertEquals(new Fault.Target("P", 2), pause.parsedTarget());
+    assertEquals("pause P[2] in [1s, 1100ms)", pause.label());
+  }
+
+  @Test
   void noFaultsIsAnEmptyList() throws Exception {
     assertEquals(0, ScenarioLoader.parse("t.yaml", BLOCK).faults().size());
   }
@@ -66,7 +85,7 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: drop, target: 'P[*]', message: Handoff}\n",
             "t.yaml:6:34: faults[0].message: 'Handoff' is not a message Ps handle (sched handles it); one of: Acquire, Schedule, RunqPut, EnterSyscall, ExitSyscall, Retake, Preempt, StealRequest, Stolen, Work, Polled, TimersRun, Drop, Destroy, Init, GcStop"),
         Arguments.of("faults:\n  - {kind: delays, target: sched}\n",
-            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, reorder, stall, clone-fails, syscall-hang, syscall-latency, gomaxprocs, max-threads"),
+            "t.yaml:6:6: faults[0].kind: 'delays' is not a fault kind (did you mean 'delay'?); one of: delay, drop, duplicate, reorder, stall, clone-fails, syscall-hang, syscall-latency, gomaxprocs, max-threads, crash, pause"),
         Arguments.of("faults:\n  - {kind: stall, target: sysmon, from: 150ms, until: 100ms}\n",
             "t.yaml:6:48: faults[0].until: the window ends (until: 100ms) before it starts (from: 150ms)"),
         Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, probability: 1.5}\n",
@@ -84,7 +103,32 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: clone-fails, target: sched}\n",
             "t.yaml:6:25: faults[0].target: clone-fails is about the process, not an actor: leave target out"),
         Arguments.of("faults:\n  - {kind: drop, target: sched, mesage: Handoff}\n",
-            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: at, by, every, from, kind, message, name, probability, procs, syscall, target, threads, times, until"));
+            "t.yaml:6:33: faults[0].mesage: unknown key 'mesage' (did you mean 'message'?); valid keys: at, by, every, from, kind, message, name, probability, procs, supervision, syscall, target, threads, times, until"),
+        // --- actor faults: crash, pause ---
+        Arguments.of("faults:\n  - {kind: crash, target: 'P[1]', at: 2s, supervision: restrat}\n",
+            "t.yaml:6:43: faults[0].supervision: 'restrat' is not a supervision (did you mean 'restart'?); one of: restart, stop"),
+        Arguments.of("faults:\n  - {kind: crash, target: 'P[1]', supervision: stop}\n",
+            "t.yaml:6:5: faults[0].at: a crash needs at: (the virtual time it happens, e.g. 2s)"),
+        Arguments.of("faults:\n  - {kind: crash, target: 'P[1]', at: 2s}\n",
+            "t.yaml:6:5: faults[0].supervision: a crash needs supervision: restart or stop"),
+        Arguments.of("faults:\n  - {kind: crash, target: 'P[*]', at: 2s, supervision: stop}\n",
+            "t.yaml:6:19: faults[0].target: a crash hits one actor: P[n], M[n], sysmon or netpoller, not 'P[*]'"),
+        Arguments.of("faults:\n  - {kind: crash, target: netpoller, at: 2s, supervision: restart}\n",
+            "t.yaml:6:46: faults[0].supervision: netpoller cannot restart: a new netpoller would not know the goroutines parked on it or the timers; use stop"),
+        Arguments.of("faults:\n  - {kind: crash, target: sched, at: 2s, supervision: stop}\n",
+            "t.yaml:6:19: faults[0].target: a crash hits one actor: P[n], M[n], sysmon or netpoller, not 'sched' (sched cannot crash: the M actors are its children, newm makes them, so Akka would stop every thread with it)"),
+        Arguments.of("faults:\n  - {kind: crash, target: 'P[4]', at: 2s, supervision: stop}\n",
+            "t.yaml:6:19: faults[0].target: P[4] does not exist with gomaxprocs 4 (P[0] to P[3], or P[*])"),
+        Arguments.of("faults:\n  - {kind: pause, target: 'P[2]', from: 1100ms, until: 1s}\n",
+            "t.yaml:6:49: faults[0].until: the window ends (until: 1s) before it starts (from: 1100ms)"),
+        Arguments.of("faults:\n  - {kind: pause, target: 'P[7]', from: 1s, until: 2s}\n",
+            "t.yaml:6:19: faults[0].target: P[7] does not exist with gomaxprocs 4 (P[0] to P[3], or P[*])"),
+        Arguments.of("faults:\n  - {kind: pause, target: sysmon, from: 1s, until: 2s}\n",
+            "t.yaml:6:19: faults[0].target: only a P can be paused: P[n], got 'sysmon'"),
+        Arguments.of("faults:\n  - {kind: pause, target: 'P[1]', from: 1s}\n",
+            "t.yaml:6:5: faults[0].until: a pause needs until: (when the P runs again)"),
+        Arguments.of("faults:\n  - {kind: drop, target: sched, message: Handoff, at: 1s}\n",
+            "t.yaml:6:51: faults[0].at: at is for crash, gomaxprocs and max-threads faults (the others take from: and until:)"));
   }
 
   @ParameterizedTest

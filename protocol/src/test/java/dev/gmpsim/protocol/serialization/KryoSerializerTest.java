@@ -174,8 +174,10 @@ class KryoSerializerTest {
         List.of(new Fault("late", Fault.Kind.DELAY, "P[*]", "Retake", 1_000L, 2_000L, 0.5, null, Dist.parse("exp(1ms)"), null, null),
             new Fault(null, Fault.Kind.CLONE_FAILS, null, null, null, null, null, null, null, 500, null),
             // Environment faults: their own fields cross nodes too.
-            new Fault(null, Fault.Kind.SYSCALL_LATENCY, null, null, 5L, null, 0.2, null, Dist.parse("5ms"), null, 3, "read", null, null),
-            new Fault(null, Fault.Kind.GOMAXPROCS, null, null, null, null, null, null, null, null, null, null, 7L, 2)));
+            new Fault(null, Fault.Kind.SYSCALL_LATENCY, null, null, 5L, null, 0.2, null, Dist.parse("5ms"), null, 3, "read", null, null, null),
+            new Fault(null, Fault.Kind.GOMAXPROCS, null, null, null, null, null, null, null, null, null, null, 7L, 2, null),
+            new Fault(null, Fault.Kind.CRASH, "P[1]", null, null, null, null, null, null, null, null, null, 2L,
+                null, Fault.Supervision.RESTART)));
   }
 
   @Test
