@@ -373,8 +373,8 @@ public record Fault(
     if (at != null) {
       b.append(" at ").append(Nanos.format(at));
     }
-    if (at != null) {
-      b.append(" at ").append(Nanos.format(at)).append(" (").append(supervision.yaml()).append(')');
+    if (supervision != null) {
+      b.append(" (").append(supervision.yaml()).append(')');
     }
     if (from > 0 || until != Long.MAX_VALUE) {
       b.append(" in [").append(Nanos.format(from)).append(", ")

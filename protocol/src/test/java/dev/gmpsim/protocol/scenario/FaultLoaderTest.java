@@ -171,7 +171,7 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: syscall-hang, syscall: raed}\n",
             "t.yaml:7:26: faults[0].syscall: no step makes a call named 'raed' (did you mean 'read'?); the scenario's calls: cgo, read"),
         Arguments.of("faults:\n  - {kind: syscall-hangs, syscall: read}\n",
-            "t.yaml:7:6: faults[0].kind: 'syscall-hangs' is not a fault kind (did you mean 'syscall-hang'?); one of: delay, drop, duplicate, reorder, stall, clone-fails, syscall-hang, syscall-latency, gomaxprocs, max-threads"),
+            "t.yaml:7:6: faults[0].kind: 'syscall-hangs' is not a fault kind (did you mean 'syscall-hang'?); one of: delay, drop, duplicate, reorder, stall, clone-fails, syscall-hang, syscall-latency, gomaxprocs, max-threads, crash, pause"),
         Arguments.of("faults:\n  - {kind: gomaxprocs, at: 5s, procs: 2}\n",
             "t.yaml:7:24: faults[0].at: at: 5s is not inside the run (duration: 3s)"),
         Arguments.of("faults:\n  - {kind: gomaxprocs, at: 1s, procs: 0}\n",
@@ -191,7 +191,7 @@ class FaultLoaderTest {
         Arguments.of("faults:\n  - {kind: syscall-hang, target: sysmon, syscall: read}\n",
             "t.yaml:7:26: faults[0].target: syscall-hang is about a kind of call, not an actor: leave target out"),
         Arguments.of("faults:\n  - {kind: stall, target: sysmon, until: 1s, at: 1s}\n",
-            "t.yaml:7:46: faults[0].at: at is for gomaxprocs and max-threads faults (the others take from: and until:)"));
+            "t.yaml:7:46: faults[0].at: at is for crash, gomaxprocs and max-threads faults (the others take from: and until:)"));
   }
 
   @ParameterizedTest
