@@ -138,9 +138,24 @@ final class EventList {
     return msg;
   }
 
-  /** Delivers the next message, or reports the end of the run to the clock actor. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Delivers the next message, or reports the end of the run to the clock actor. A bug in the
+   * checks that run between two messages ends the run with an error outcome instead of hanging it.
+   */
   void deliverNext() {
+    try {
+      deliverNextUnchecked();
+    } catch (RuntimeException e) {
+      if (over) {
+        throw e;
+      }
+      stats.error("the model's checks failed at " + now + "ns: " + e);
+      deliverNextUnchecked(); // stopping() now: reports the end
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void deliverNextUnchecked() {
     if (over) {
       return;
     }
@@ -153,7 +168,11 @@ final class EventList {
       over = true;
       String outcome = outcome();
       long t = outcome == null ? endTime : now;
-      stats.sampleUntil(t, true);
+      try {
+        stats.sampleUntil(t, true);
+      } catch (RuntimeException e) {
+        stats.error("the model's checks failed at the end: " + e); // reported, not hung
+      }
       List<G> inFlight = new ArrayList<>();
       queue.forEach(o -> o.msg().forEachG(inFlight::add));
       clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));

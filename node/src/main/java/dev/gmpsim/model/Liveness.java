@@ -100,9 +100,11 @@ final class Liveness {
     Atomics a = run.atomics;
     int n = a.gomaxprocs();
     if (tick == null) {
-      tick = new long[n];
-      since = new long[n];
-      lost = new boolean[n];
+      // Sized for the most Ps the run can have: a gomaxprocs fault may add Ps later.
+      int cap = a.pSchedtick.length;
+      tick = new long[cap];
+      since = new long[cap];
+      lost = new boolean[cap];
       java.util.Arrays.fill(tick, -1);
     }
     boolean progressed = false;

@@ -286,4 +286,16 @@ class FaultExamplesTest {
     List<Long> at = traceTimes(DeterminismTest.runAlone(s.withDuration(1_200_000_000L)).schedtrace());
     assertTrue(at.stream().anyMatch(t -> t > 1000 && t < 1100), "schedtrace goes on through a pause: " + at);
   }
+
+  @Test
+  void gomaxprocsRaisedAboveItsStartIsWatchedByTheLivenessChecksToo() throws Exception {
+    // The checks between messages must know the Ps a gomaxprocs fault adds (a regression: they
+    // were sized for the first GOMAXPROCS, and the run hung on an index out of bounds).
+    Scenario s = load("gomaxprocs-shrink.yaml");
+    Fault grow = new Fault(null, Fault.Kind.GOMAXPROCS, null, null, null, null, null, null, null, null, null, null,
+        500_000_000L, 8, null);
+    RunSummary r = twiceTheSame(s.withFaults(List.of(grow)).withDuration(1_500_000_000L));
+    assertEquals("ok", r.outcome());
+    assertEquals(1, r.faults().get(0).fired());
+  }
 }
