@@ -41,21 +41,25 @@ public record Sync(Map<String, Integer> channels, Map<String, Integer> waitgroup
 
   /** Why {@code s} names something not declared here, or null. */
   String undeclared(Step s) {
-    if (s instanceof Step.Send x && !channels.containsKey(x.channel())) {
-      return "channel '" + x.channel() + "' is not declared under sync.channels";
-    } else if (s instanceof Step.Recv x && !channels.containsKey(x.channel())) {
-      return "channel '" + x.channel() + "' is not declared under sync.channels";
-    } else if (s instanceof Step.Close x && !channels.containsKey(x.channel())) {
-      return "channel '" + x.channel() + "' is not declared under sync.channels";
-    } else if (s instanceof Step.Done x && !waitgroups.containsKey(x.waitgroup())) {
-      return "waitgroup '" + x.waitgroup() + "' is not declared under sync.waitgroups";
-    } else if (s instanceof Step.Wait x && !waitgroups.containsKey(x.waitgroup())) {
-      return "waitgroup '" + x.waitgroup() + "' is not declared under sync.waitgroups";
-    } else if (s instanceof Step.Set x && !flags.contains(x.flag())) {
-      return "flag '" + x.flag() + "' is not declared under sync.flags";
-    } else if (s instanceof Step.Loop l && l.untilSet() != null && !flags.contains(l.untilSet())) {
-      return "flag '" + l.untilSet() + "' is not declared under sync.flags";
+    if (s instanceof Step.Send x) {
+      return missing(channels.containsKey(x.channel()), "channel", x.channel(), "channels");
+    } else if (s instanceof Step.Recv x) {
+      return missing(channels.containsKey(x.channel()), "channel", x.channel(), "channels");
+    } else if (s instanceof Step.Close x) {
+      return missing(channels.containsKey(x.channel()), "channel", x.channel(), "channels");
+    } else if (s instanceof Step.Done x) {
+      return missing(waitgroups.containsKey(x.waitgroup()), "waitgroup", x.waitgroup(), "waitgroups");
+    } else if (s instanceof Step.Wait x) {
+      return missing(waitgroups.containsKey(x.waitgroup()), "waitgroup", x.waitgroup(), "waitgroups");
+    } else if (s instanceof Step.Set x) {
+      return missing(flags.contains(x.flag()), "flag", x.flag(), "flags");
+    } else if (s instanceof Step.Loop l && l.untilSet() != null) {
+      return missing(flags.contains(l.untilSet()), "flag", l.untilSet(), "flags");
     }
     return null;
+  }
+
+  private static String missing(boolean declared, String what, String name, String key) {
+    return declared ? null : what + " '" + name + "' is not declared under sync." + key;
   }
 }
