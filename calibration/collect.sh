@@ -28,7 +28,7 @@ mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys cgoserver; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys cgoserver lockm0; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
@@ -154,6 +154,30 @@ run_case network "k=100 rate=5000 work=20us sys=1ms" 2 network -k 100 -rate 5000
 run_case locksys "n=20 m=0 d=1ms" 2 locksys -n 20 -m 0 -d 1ms
 run_case locksys "n=20 m=50 d=1ms" 2 locksys -n 20 -m 50 -d 1ms
 run_case locksys "n=50 m=50 d=100us" 2 locksys -n 50 -m 50 -d 100us
+
+# (o) goroutines exiting locked, the first on m0 (GOMAXPROCS=1 puts it there): m0 is wedged, so
+# threads= and the OS count part by one
+for g in 1 2; do
+  run_case lockm0 "n=10 d=300ms" "$g" lockm0 -n 10 -d 300ms -tail 1s
+done
+# (p) the server and its load generator on the same 2 cores, at rates that do and do not
+# saturate them (20us of CPU per request on the server, the client's own work beside it)
+for rate in 2000 20000 50000; do
+  run_case network "k=100 rate=$rate work=20us" 2 network -k 100 -rate "$rate" -dur 3s -work 20us
+done
+run_case network "k=100 rate=20000 work=20us" 4 network -k 100 -rate 20000 -dur 3s -work 20us
+for rate in 2000 20000; do
+  run_case network "k=100 rate=$rate work=20us sys=50us" 2 network -k 100 -rate "$rate" -dur 3s -work 20us -sys 50us
+done
+# (q) allocating handlers and the GC: os.ReadFile of a 4KB file per request (the server),
+# then 16KB more per request, at several GOGC values
+head -c 4096 /dev/zero | tr '\0' x > bin/small.txt
+for gogc in 100 off; do
+  run_case network "k=100 rate=10000 work=20us readfile=4KB gogc=$gogc" 2 network -k 100 -rate 10000 -dur 3s -work 20us -readfile bin/small.txt -gogc "$gogc"
+done
+for gogc in 50 100 400 off; do
+  run_case network "k=100 rate=10000 work=20us readfile=4KB alloc=16KB gogc=$gogc" 2 network -k 100 -rate 10000 -dur 3s -work 20us -readfile bin/small.txt -alloc 16384 -gogc "$gogc"
+done
 
 # (n) workload C as a real server: 5000 keep-alive connections, think exp(500ms), a 50ms cgo
 # call per request, GOMAXPROCS=4. Its outcome varies from run to run (some runs stall with

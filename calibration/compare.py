@@ -64,6 +64,16 @@ CASES = [
     ("network-k100-sys1ms", "network", "k=100 rate=5000 work=20us sys=1ms", 2),
     ("locksys-n20", "locksys", "n=20 m=0 d=1ms", 2), ("locksys-n20-m50", "locksys", "n=20 m=50 d=1ms", 2),
     ("locksys-n50-m50-100us", "locksys", "n=50 m=50 d=100us", 2),
+] + [
+    # The machine beneath the runtime (collect.sh sections o-q): m0, the server beside its load
+    # generator on the same 2 cores, allocating handlers and the GC.
+    ("lockm0-p1", "lockm0", "n=10 d=300ms", 1), ("lockm0-p2", "lockm0", "n=10 d=300ms", 2),
+] + [
+    (f"network-k100-r{r}", "network", f"k=100 rate={r} work=20us", 2) for r in (2000, 20000, 50000)
+] + [
+    ("network-k100-r20000-p4", "network", "k=100 rate=20000 work=20us", 4),
+    ("network-k100-r2000-sys50us", "network", "k=100 rate=2000 work=20us sys=50us", 2),
+    ("network-k100-r20000-sys50us", "network", "k=100 rate=20000 work=20us sys=50us", 2),
 ]
 
 # Cases whose outcome varies from run to run: compared as distributions, real runs against model

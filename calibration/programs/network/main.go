@@ -7,6 +7,9 @@
 // The load generator (K conns, fixed total rate R req/s, open-loop pacing per
 // connection) runs in a CHILD process (same binary, -role=client, GODEBUG
 // stripped) so the schedtrace of this process only shows the server.
+// -readfile PATH reads a file per request with os.ReadFile and -alloc N allocates N bytes per
+// request (-live N keeps N bytes live for the whole run; -gogc sets GOGC): the GC cases, whose
+// cycle count and pauses are printed with the server's summary.
 package main
 
 import (
@@ -17,6 +20,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -41,6 +46,33 @@ func block(d time.Duration) {
 	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
 }
 
+// The GC cases' per-request work and what the whole run kept live.
+var (
+	readFile string
+	allocN   int
+	live     [][]byte
+	sink     []byte
+)
+
+// perRequestAlloc reads the file and allocates what -readfile and -alloc ask, touching every
+// page so that the allocation is real.
+func perRequestAlloc() {
+	if readFile != "" {
+		b, err := os.ReadFile(readFile)
+		if err != nil {
+			panic(err)
+		}
+		sink = b
+	}
+	if allocN > 0 {
+		b := make([]byte, allocN)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		sink = b
+	}
+}
+
 func server(k, rate int, dur, work, sys, tail time.Duration) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -61,6 +93,7 @@ func server(k, rate int, dur, work, sys, tail time.Duration) {
 						return
 					}
 					spin(work)
+					perRequestAlloc()
 					if sys > 0 {
 						block(sys)
 					}
@@ -86,7 +119,26 @@ func server(k, rate int, dur, work, sys, tail time.Duration) {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("server_reqs=%d %s", atomic.LoadInt64(&reqs), out)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	gc := ""
+	if readFile != "" || allocN > 0 {
+		pauses := append([]uint64(nil), ms.PauseNs[:pauseCount(ms.NumGC)]...)
+		sort.Slice(pauses, func(i, j int) bool { return pauses[i] < pauses[j] })
+		var p50, max uint64
+		if len(pauses) > 0 {
+			p50, max = pauses[len(pauses)/2], pauses[len(pauses)-1]
+		}
+		gc = fmt.Sprintf("gc_cycles=%d gc_pause_p50_us=%d gc_pause_max_us=%d gc_cpu_fraction=%.4f heap_sys_mb=%d ",
+			ms.NumGC, p50/1000, max/1000, ms.GCCPUFraction, ms.HeapSys>>20)
+	}
+	// CPU time of each side: the load generator is the background load on the same cores.
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpu := fmt.Sprintf("server_cpu_ms=%d client_cpu_ms=%d ",
+		(time.Duration(ru.Utime.Nano())+time.Duration(ru.Stime.Nano())).Milliseconds(),
+		(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Milliseconds())
+	fmt.Printf("server_reqs=%d %s%s%s", atomic.LoadInt64(&reqs), cpu, gc, out)
 	time.Sleep(tail)
 }
 
@@ -153,10 +205,36 @@ func main() {
 	work := flag.Duration("work", 20*time.Microsecond, "server CPU per request")
 	sys := flag.Duration("sys", 0, "a blocking syscall of this length per request (0: none)")
 	tail := flag.Duration("tail", 500*time.Millisecond, "server idle time after load")
+	flag.StringVar(&readFile, "readfile", "", "read this file per request (os.ReadFile)")
+	flag.IntVar(&allocN, "alloc", 0, "bytes allocated per request")
+	liveN := flag.Int("live", 0, "bytes kept live for the whole run")
+	gogc := flag.String("gogc", "", "GOGC for the server: a percentage or off")
 	flag.Parse()
+	if *gogc == "off" {
+		debug.SetGCPercent(-1)
+	} else if *gogc != "" {
+		var pct int
+		fmt.Sscan(*gogc, &pct)
+		debug.SetGCPercent(pct)
+	}
+	for n := 0; n < *liveN; n += 1 << 20 {
+		b := make([]byte, 1<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		live = append(live, b)
+	}
 	if *role == "client" {
 		client(*addr, *k, *rate, *dur)
 		return
 	}
 	server(*k, *rate, *dur, *work, *sys, *tail)
+}
+
+// pauseCount is how many of MemStats' 256 recent pauses are filled (Go 1.19 has no min).
+func pauseCount(numGC uint32) int {
+	if numGC > 256 {
+		return 256
+	}
+	return int(numGC)
 }
