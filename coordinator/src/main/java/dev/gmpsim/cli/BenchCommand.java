@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
       + "runs cut to 2s of virtual time, one warm-up round; under a minute in all.")
   boolean quick;
 
-  @Option(names = "--sweep", arity = "0..1", fallbackValue = "examples/sweeps/gomaxprocs-x-rate.yaml",
+  @Option(names = "--sweep", arity = "0..1", fallbackValue = "examples/sweeps/throughput.yaml",
       paramLabel = "SWEEP", description = "Instead: sweep throughput (runs/min) on one node and on two nodes "
           + "(this process and a second JVM on 127.0.0.1), one run at a time on each (default sweep: ${FALLBACK-VALUE}); "
           + "exit code 1 and no figure if a phase stalls (no result for 2 minutes), a run fails or a node is lost.")

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Sweep throughput on one node and on two: the same sweep, one run at a time per node, first on
- * an embedded one-node cluster, then with a second JVM on 127.0.0.1 joined to it. Times run from
+ * Sweep throughput on one node, one run at a time and one run per core, then on two nodes: the
+ * same sweep on an embedded one-node cluster, then with a second JVM on 127.0.0.1 joined to it
+ * (one run at a time on each). Times run from
  * submitting the sweep to its last result (cluster start-up is left out). Every phase (warm-ups
  * and measurements) has its own run ids, so that no run entity answers from a result it kept
  * from an earlier phase. A phase that stalls, loses a node, asks for a run again or has a failed
@@ -45,14 +46,20 @@ final class SweepBench {
   static int run(Path file, PrintWriter out) throws Exception {
     SweepPlan plan = SweepLoader.load(file);
     int n = plan.runs().size();
-    out.printf(Locale.ROOT, "gmpsim bench --sweep %s: %d runs, one at a time per node, %d cores%n", file, n,
-        Runtime.getRuntime().availableProcessors());
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf(Locale.ROOT, "gmpsim bench --sweep %s: %d runs, %d cores%n", file, n, cores);
     out.flush();
     // Warm up this JVM on a few runs first.
-    timed("the 1-node warm-up", phase(plan.runs().subList(0, Math.min(4, n)), "warm-1"), null);
-    double one = timed("the 1-node sweep", phase(plan.runs(), "one"), null);
-    out.printf(Locale.ROOT, "1 node : %6.1fs  %7.1f runs/min%n", one, n * 60 / one);
+    timed("the 1-node warm-up", phase(plan.runs().subList(0, Math.min(4, n)), "warm-1"), null, cores);
+    double one = timed("the 1-node sweep", phase(plan.runs(), "one"), null, 1);
+    out.printf(Locale.ROOT, "1 node, --parallelism 1: %6.1fs  %7.1f runs/min%n", one, n * 60 / one);
     out.flush();
+    if (cores > 1) {
+      double all = timed("the 1-node sweep at --parallelism " + cores, phase(plan.runs(), "cores"), null, cores);
+      out.printf(Locale.ROOT, "1 node, --parallelism %d: %6.1fs  %7.1f runs/min  (%.2fx)%n", cores, all, n * 60 / all,
+          one / all);
+      out.flush();
+    }
     int port = freePort();
     Path log = Files.createTempFile("gmpsim-bench-node", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -69,9 +76,10 @@ final class SweepBench {
       }
       // Warm the second JVM, then measure.
       String join = "127.0.0.1:" + port;
-      timed("the 2-node warm-up", phase(plan.runs().subList(0, Math.min(8, n)), "warm-2"), join);
-      double two = timed("the 2-node sweep", phase(plan.runs(), "two"), join);
-      out.printf(Locale.ROOT, "2 nodes: %6.1fs  %7.1f runs/min  (%.2fx)%n", two, n * 60 / two, one / two);
+      timed("the 2-node warm-up", phase(plan.runs().subList(0, Math.min(8, n)), "warm-2"), join, 1);
+      double two = timed("the 2-node sweep", phase(plan.runs(), "two"), join, 1);
+      out.printf(Locale.ROOT, "2 nodes, --parallelism 1 each: %6.1fs  %7.1f runs/min  (%.2fx)%n", two, n * 60 / two,
+          one / two);
     } finally {
       node.destroy();
       node.waitFor(10, TimeUnit.SECONDS);
@@ -91,7 +99,7 @@ final class SweepBench {
   }
 
   /** Seconds from submission to the last result; {@link Failed} if the phase gives no honest figure. */
-  private static double timed(String what, List<RunRequest> runs, String join) throws Exception {
+  private static double timed(String what, List<RunRequest> runs, String join, int parallelism) throws Exception {
     Path dir = Files.createTempDirectory("gmpsim-bench-sweep");
     AtomicLong lastResult = new AtomicLong(System.nanoTime());
     AtomicLong done = new AtomicLong();
@@ -102,7 +110,7 @@ final class SweepBench {
       try {
         ResultSink sink = ResultSink.open(dir.resolve("out"), "bench", "bench", runs.size(), List.of(), List.of(), false);
         outcome.set(SweepRunner.run(runs, sink,
-            new SweepRunner.Options(join, 0, 1, 1, Duration.ofMinutes(10), Duration.ofSeconds(20)),
+            new SweepRunner.Options(join, 0, parallelism, 1, Duration.ofMinutes(10), Duration.ofSeconds(20)),
             p -> {
               done.set(p.done());
               lastResult.set(System.nanoTime());

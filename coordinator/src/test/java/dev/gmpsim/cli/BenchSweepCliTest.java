@@ -28,7 +28,7 @@ class BenchSweepCliTest {
     SweepPlan plan = SweepLoader.load(file);
     Set<String> ids = new HashSet<>();
     plan.runs().forEach(r -> ids.add(r.runId()));
-    for (String phase : List.of("warm-1", "one", "warm-2", "two")) {
+    for (String phase : List.of("warm-1", "one", "cores", "warm-2", "two")) {
       List<RunRequest> runs = SweepBench.phase(plan.runs(), phase);
       assertEquals(plan.runs().size(), runs.size());
       for (int i = 0; i < runs.size(); i++) {
