@@ -36,6 +36,12 @@ final class Liveness {
   /** The first P found lost, as the outcome will say it. */
   private String lostP;
   private boolean[] lost;
+  /**
+   * Per P: the first sample of the current run of samples at which it had no owner, or -1. The
+   * search of the messages in flight, which costs as much as there are events pending, waits for
+   * a second such sample: a P in transit between two Ms is owned again by then.
+   */
+  private long[] ownerlessSince;
 
   Liveness(RunContext run) {
     this.run = run;
@@ -105,7 +111,9 @@ final class Liveness {
       tick = new long[cap];
       since = new long[cap];
       lost = new boolean[cap];
+      ownerlessSince = new long[cap];
       java.util.Arrays.fill(tick, -1);
+      java.util.Arrays.fill(ownerlessSince, -1);
     }
     boolean progressed = false;
     int stalled = -1;
@@ -120,10 +128,16 @@ final class Liveness {
         stalled = i;
       }
       if (lostP == null && !lost[i] && !deadP(i)) {
-        String why = lostWhy(i);
-        if (why != null) {
-          lost[i] = true;
-          lostP = "P" + i + " is lost since " + Nanos.format(at) + " (" + why + ")";
+        if (owner(i) == null) {
+          ownerlessSince[i] = -1;
+        } else if (ownerlessSince[i] < 0) {
+          ownerlessSince[i] = at;
+        } else {
+          String why = lostWhy(i);
+          if (why != null) {
+            lost[i] = true;
+            lostP = "P" + i + " is lost since " + Nanos.format(ownerlessSince[i]) + " (" + why + ")";
+          }
         }
       }
     }
@@ -192,6 +206,24 @@ final class Liveness {
     if (d != null) {
       return d.describe();
     }
+    String owner = owner(i);
+    if (owner == null) {
+      return null;
+    }
+    ActorRef<?> self = run.allp.get(i);
+    if (run.events.anyPending(o -> o.to() == self || names(o.msg(), i, self))) {
+      return null;
+    }
+    return pStatus(run.atomics.pStatus[i]) + ", " + owner + ", on no idle list, not in a syscall, in no message in flight";
+  }
+
+  /**
+   * Who P {@code i} belongs to when nobody can run it ("owned by no M", or a crashed M), or null
+   * when someone can (it is idle, in a syscall, or held by a live M): the cheap half of {@link
+   * #lostWhy}, which then looks for it in the messages in flight.
+   */
+  private String owner(int i) {
+    ActorFaults af = run.faults == null ? null : run.faults.actorFaults;
     Atomics a = run.atomics;
     if (a.pIdle[i] || a.pStatus[i] == P._Psyscall) {
       return null;
@@ -210,11 +242,7 @@ final class Liveness {
     } else {
       owner = "owned by no M";
     }
-    ActorRef<?> self = run.allp.get(i);
-    if (run.events.anyPending(o -> o.to() == self || names(o.msg(), i, self))) {
-      return null;
-    }
-    return pStatus(a.pStatus[i]) + ", " + owner + ", on no idle list, not in a syscall, in no message in flight";
+    return owner;
   }
 
   // The P a message names: an int component p or pid, or an ActorRef to it.
