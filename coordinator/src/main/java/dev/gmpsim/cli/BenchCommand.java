@@ -48,6 +48,11 @@ final class BenchCommand implements Callable<Integer> {
           + "exit code 1 and no figure if a phase stalls (no result for 2 minutes), a run fails or a node is lost.")
   Path sweep;
 
+  @Option(names = "--scale", description = "Instead: what a big scenario costs: events/s, ns per event and heap for "
+      + "workload A at 500, 5,000 and 50,000 connections, workload C with 500 and 5,000 cgo calls in flight and a "
+      + "million parked goroutines, each run once after a warm-up (3s of virtual time, 1s with --quick).")
+  boolean scale;
+
   @Option(names = "--repeat", paramLabel = "N",
       description = "Measured rounds: timings per workload, of which the median and min-max are reported (default: 5).")
   Integer repeat;
@@ -83,6 +88,9 @@ final class BenchCommand implements Callable<Integer> {
         err.println("gmpsim: bench --sweep: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
+    }
+    if (scale) {
+      return BenchScale.run(out, err, quick, json);
     }
     if (files.isEmpty()) {
       try (Stream<Path> s = Files.list(Path.of("examples"))) {
