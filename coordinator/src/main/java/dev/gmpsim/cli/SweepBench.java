@@ -49,8 +49,9 @@ final class SweepBench {
     int cores = Runtime.getRuntime().availableProcessors();
     out.printf(Locale.ROOT, "gmpsim bench --sweep %s: %d runs, %d cores%n", file, n, cores);
     out.flush();
-    // Warm up this JVM on a few runs first.
-    timed("the 1-node warm-up", phase(plan.runs().subList(0, Math.min(4, n)), "warm-1"), null, cores);
+    // Warm up this JVM on the whole sweep first, every core busy: a JIT still compiling during
+    // the one-at-a-time phase would make one core look slower than it is.
+    timed("the 1-node warm-up", phase(plan.runs(), "warm-1"), null, cores);
     double one = timed("the 1-node sweep", phase(plan.runs(), "one"), null, 1);
     out.printf(Locale.ROOT, "1 node, --parallelism 1: %6.1fs  %7.1f runs/min%n", one, n * 60 / one);
     out.flush();

@@ -732,7 +732,9 @@ class SweepLoaderTest {
       SweepPlan p = SweepLoader.load(f);
       assertFalse(p.runs().isEmpty(), f.toString());
       assertEquals(0, p.duplicates(), f.toString());
-      assertTrue(p.virtualNs() <= 60 * Nanos.S, f + ": " + p.virtualNs() / 1e9 + "s of virtual time");
+      // throughput.yaml is the one made to take long: bench --sweep measures runs/min with it.
+      long cap = f.getFileName().toString().equals("throughput.yaml") ? 120 : 60;
+      assertTrue(p.virtualNs() <= cap * Nanos.S, f + ": " + p.virtualNs() / 1e9 + "s of virtual time");
     }
   }
 }
