@@ -7,10 +7,18 @@ import java.util.TreeMap;
 /**
  * The program's own synchronisation, declared by name: channels (capacity 0 is unbuffered: a
  * send waits for its receiver), sync.WaitGroups with the count they start at (as after
- * {@code wg.Add(n)}), and flags (atomic.Bool, false at the start).
+ * {@code wg.Add(n)}), flags (atomic.Bool, false at the start), and pipes (os.Pipe: a reader
+ * parks on the netpoller until a writer's write, a close or its deadline).
  */
-public record Sync(Map<String, Integer> channels, Map<String, Integer> waitgroups, List<String> flags) {
-  public static final Sync NONE = new Sync(null, null, null);
+public record Sync(Map<String, Integer> channels, Map<String, Integer> waitgroups, List<String> flags,
+    // Left out of the JSON when empty, so run ids of sync blocks without pipes stay as they were.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+    List<String> pipes) {
+  public static final Sync NONE = new Sync(null, null, null, null);
+
+  public Sync(Map<String, Integer> channels, Map<String, Integer> waitgroups, List<String> flags) {
+    this(channels, waitgroups, flags, null);
+  }
 
   /** Jackson's value filter: true (leave out) for a block that declares nothing. */
   public static final class IsNone {
@@ -37,6 +45,9 @@ public record Sync(Map<String, Integer> channels, Map<String, Integer> waitgroup
           "waitgroup '%s' needs a count of 0 or more", e.getKey());
     }
     flags = flags == null ? List.of() : List.copyOf(flags);
+    pipes = pipes == null ? List.of() : List.copyOf(pipes);
+    FieldException.require(new java.util.HashSet<>(pipes).size() == pipes.size(), "pipes", "a pipe is named twice");
+    FieldException.require(new java.util.HashSet<>(flags).size() == flags.size(), "flags", "a flag is named twice");
   }
 
   /** Why {@code s} names something not declared here, or null. */
@@ -53,6 +64,12 @@ public record Sync(Map<String, Integer> channels, Map<String, Integer> waitgroup
       return missing(waitgroups.containsKey(x.waitgroup()), "waitgroup", x.waitgroup(), "waitgroups");
     } else if (s instanceof Step.Set x) {
       return missing(flags.contains(x.flag()), "flag", x.flag(), "flags");
+    } else if (s instanceof Step.PipeWrite x) {
+      return missing(pipes.contains(x.pipe()), "pipe", x.pipe(), "pipes");
+    } else if (s instanceof Step.PipeRead x) {
+      return missing(pipes.contains(x.pipe()), "pipe", x.pipe(), "pipes");
+    } else if (s instanceof Step.PipeClose x) {
+      return missing(pipes.contains(x.pipe()), "pipe", x.pipe(), "pipes");
     } else if (s instanceof Step.Loop l && l.untilSet() != null) {
       return missing(flags.contains(l.untilSet()), "flag", l.untilSet(), "flags");
     }
