@@ -74,7 +74,7 @@ final class Costs {
     if (programSlack == null) {
       return d;
     }
-    return Math.max(0, d - dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS) + programSlack;
+    return Math.max(0, d - dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS + programSlack);
   }
 
   /** Syscalls that sleep on a kernel timer: however short the sleep, they return by its slack. */

@@ -82,6 +82,10 @@ public final class G {
   public boolean startsRequest;
   /** In the netpoller's ready list because its descriptor (not a timer) became ready. */
   boolean fromFd;
+  /** Its index in its group (the i-th goroutine or connection started), inherited by what it spawns. */
+  int index;
+  /** How many indexed goroutines it has started (a group's launcher). */
+  int spawned;
   /** The pipe whose read lock it holds while parked reading it, or null (see PipeSteps). */
   Pipe pipe;
   /** Counts its pipe parks, so a deadline timer or readiness of an earlier park is known stale. */

@@ -490,6 +490,7 @@ public final class M extends SimActor<M.Command> {
           if (s.carriesRequest()) {
             child.requestStart = g.lastReady;
           }
+          child.index = s.indexed() ? g.spawned++ : g.index;
           child.runnableSince = t;
           send(p, new P.RunqPut(t, child, true));
           wakep(t);

@@ -44,13 +44,15 @@ public sealed interface Op {
   /** The operations on a {@link Pipe}; {@link PipeSteps} runs them. */
   sealed interface PipeOp extends Op {}
 
-  record PipeWrite(int pipe) implements PipeOp {}
+  /** Each names pipes {@code pipe} to {@code pipe + count - 1}: the goroutine's index picks one. */
+  record PipeWrite(int pipe, int count) implements PipeOp {}
 
   /** {@code deadline} null: none. {@code onError}: what the goroutine does after a failed read. */
-  record PipeRead(int pipe, Dist deadline, dev.gmpsim.protocol.scenario.Step.OnError onError) implements PipeOp {}
+  record PipeRead(int pipe, int count, Dist deadline, dev.gmpsim.protocol.scenario.Step.OnError onError)
+      implements PipeOp {}
 
   /** Closes the read end, or with {@code writeEnd} the write end. */
-  record PipeClose(int pipe, boolean writeEnd) implements PipeOp {}
+  record PipeClose(int pipe, int count, boolean writeEnd) implements PipeOp {}
 
   /** time.Sleep until the run's virtual time {@code at} (a group's start-at). */
   record SleepUntil(long at) implements Op {}
@@ -78,7 +80,15 @@ public sealed interface Op {
   record Unlock(boolean user) implements Op {}
 
   /** newproc; the child inherits the request start when {@code carriesRequest}. */
-  record Spawn(Op[] program, boolean carriesRequest) implements Op {}
+  /**
+   * {@code indexed}: a group's launcher starting its i-th goroutine, which gets index i (others
+   * inherit their parent's); a goroutine's index picks its pipe among a pipe name's count.
+   */
+  record Spawn(Op[] program, boolean carriesRequest, boolean indexed) implements Op {
+    Spawn(Op[] program, boolean carriesRequest) {
+      this(program, carriesRequest, false);
+    }
+  }
 
   /** {@code count} 0 is forever. */
   /** {@code until}: absolute virtual time, {@code forNs}: from the loop's start; -1 for none. */

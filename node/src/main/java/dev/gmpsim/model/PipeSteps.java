@@ -56,11 +56,16 @@ final class PipeSteps {
     park = null;
     exit = false;
     if (op instanceof Op.PipeWrite w) {
-      return write(t, run.pipes.get(w.pipe()));
+      return write(t, pipe(g, w.pipe(), w.count()));
     } else if (op instanceof Op.PipeClose c) {
-      return close(t, run.pipes.get(c.pipe()), c.writeEnd());
+      return close(t, pipe(g, c.pipe(), c.count()), c.writeEnd());
     }
     return read(t, g, (Op.PipeRead) op);
+  }
+
+  /** The goroutine's own pipe of a name declared with {@code count} of them. */
+  private Pipe pipe(G g, int first, int count) {
+    return run.pipes.get(first + g.index % count);
   }
 
   private long write(long t, Pipe p) {
@@ -115,7 +120,7 @@ final class PipeSteps {
   }
 
   private long read(long t, G g, Op.PipeRead op) {
-    Pipe p = run.pipes.get(op.pipe());
+    Pipe p = pipe(g, op.pipe(), op.count());
     if (p.closed) {
       return failed(t, g, op.onError()); // ErrFileClosing from fd.readLock
     }

@@ -51,9 +51,11 @@ final class Programs {
     for (int i = 0; i < run.flags.length; i++) {
       run.flagWaiters.add(new java.util.ArrayDeque<>());
     }
-    for (String pipe : sc.sync().pipes()) {
-      run.pipes.add(new Pipe(pipe));
-      run.pipeIds.put(pipe, run.pipes.size() - 1);
+    for (Map.Entry<String, Integer> e : sc.sync().pipes().entrySet()) {
+      run.pipeIds.put(e.getKey(), run.pipes.size());
+      for (int i = 0; i < e.getValue(); i++) {
+        run.pipes.add(new Pipe(e.getValue() == 1 ? e.getKey() : e.getKey() + "[" + i + "]"));
+      }
     }
     List<Op> main = new ArrayList<>();
     // runtime.main locks the main goroutine to m0 during initialization ...
@@ -106,7 +108,7 @@ final class Programs {
     Op[] body = compile(g.steps());
     run.groupOf.put(body, g.name());
     switch (g.kind()) {
-      case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false)}));
+      case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false, true)}));
       case CONNECTIONS -> {
         List<Op> conn = new ArrayList<>();
         conn.add(
@@ -119,7 +121,7 @@ final class Programs {
         conn.add(new Op.RequestEnd());
         Op[] connProgram = {new Op.Loop(0, conn.toArray(Op[]::new))};
         run.groupOf.put(connProgram, g.name());
-        ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(connProgram, false)}));
+        ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(connProgram, false, true)}));
       }
       case ARRIVALS -> {
         run.arrivals.add(new Arrivals(g));
@@ -185,11 +187,11 @@ final class Programs {
           l.untilSet() == null ? -1 : run.flagIds.get(l.untilSet()),
           true);
     } else if (s instanceof Step.PipeWrite x) {
-      return new Op.PipeWrite(run.pipeIds.get(x.pipe()));
+      return new Op.PipeWrite(run.pipeIds.get(x.pipe()), pipes(x.pipe()));
     } else if (s instanceof Step.PipeRead x) {
-      return new Op.PipeRead(run.pipeIds.get(x.pipe()), x.deadline(), x.onError());
+      return new Op.PipeRead(run.pipeIds.get(x.pipe()), pipes(x.pipe()), x.deadline(), x.onError());
     } else if (s instanceof Step.PipeClose x) {
-      return new Op.PipeClose(run.pipeIds.get(x.pipe()), x.end() == Step.End.WRITE);
+      return new Op.PipeClose(run.pipeIds.get(x.pipe()), pipes(x.pipe()), x.end() == Step.End.WRITE);
     } else if (s instanceof Step.Send x) {
       return new Op.Send(run.chanIds.get(x.channel()));
     } else if (s instanceof Step.Recv x) {
@@ -234,6 +236,10 @@ final class Programs {
     ops.add(new Op.Syscall("read", Dist.constant(1_000), false)); // EOF
     ops.add(new Op.Syscall("close", f.close(), false));
     return ops.toArray(Op[]::new);
+  }
+
+  private int pipes(String name) {
+    return run.scenario.sync().pipes().get(name);
   }
 
   private int chan(String name, int capacity) {

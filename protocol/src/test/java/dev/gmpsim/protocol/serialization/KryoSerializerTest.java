@@ -175,7 +175,7 @@ class KryoSerializerTest {
     steps.put("other", Arrays.asList(new Step.NetWrite()));
     return new Scenario("everything", "all of it", new ArrayList<>(List.of("lib.yaml")), rt, 3_000_000_000L,
         1_000_000L, 9L, 100_000_000L, Map.of("db", 4),
-        new Sync(Map.of("handoff", 0), Map.of("ready", 3), List.of("stop"), List.of("p")), steps, groups,
+        new Sync(Map.of("handoff", 0), Map.of("ready", 3), List.of("stop"), Map.of("p", 4)), steps, groups,
         List.of(new Fault("late", Fault.Kind.DELAY, "P[*]", "Retake", 1_000L, 2_000L, 0.5, null, Dist.parse("exp(1ms)"), null, null),
             new Fault(null, Fault.Kind.CLONE_FAILS, null, null, null, null, null, null, null, 500, null),
             // Environment faults: their own fields cross nodes too.
