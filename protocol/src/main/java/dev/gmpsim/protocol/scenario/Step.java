@@ -121,7 +121,7 @@ public sealed interface Step {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public static OnError of(String s) {
-      return FieldException.choice(OnError.class, "on-error", s);
+      return FieldException.choice(OnError.class, "valid on-error", s);
     }
 
     @com.fasterxml.jackson.annotation.JsonValue
@@ -148,7 +148,7 @@ public sealed interface Step {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public static End of(String s) {
-      return FieldException.choice(End.class, "end", s);
+      return FieldException.choice(End.class, "valid end (read or write)", s);
     }
 
     @com.fasterxml.jackson.annotation.JsonValue
