@@ -122,4 +122,17 @@ class LanguageExamplesTest {
     assertEquals(1, timed.syscallTable().get("fdatasync").calls(), "100ms after the flag at 700ms");
     assertEquals(null, timed.syscallTable().get("fsync"), "the flag came at 700ms: 350ms later is past the run's end");
   }
+
+  @Test
+  void theProgramsTimerSlackShortensItsOwnSleepsOnly() throws Exception {
+    String text = Files.readString(folder().resolve("timer-slack.yaml"));
+    RunSummary tight = once(load("timer-slack.yaml"));
+    RunSummary dflt = once(ScenarioLoader.parse("d.yaml", text.replace("timer-slack: 1us", "timer-slack: 50us")));
+    RunSummary unset = once(ScenarioLoader.parse("u.yaml", text.replace(", timer-slack: 1us", "")));
+    assertEquals(unset.events(), dflt.events(), "50us is Linux's default: the same run");
+    assertEquals(unset.retakes(), dflt.retakes());
+    assertEquals(unset.syscallTable(), dflt.syscallTable());
+    assertTrue(tight.retakes() < dflt.retakes() / 2, "shorter sleeps are retaken less: " + tight.retakes() + " vs " + dflt.retakes());
+    assertTrue(tight.syscalls() > dflt.syscalls(), "and more of them fit in the run");
+  }
 }
