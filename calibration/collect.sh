@@ -155,7 +155,7 @@ run_case locksys "n=20 m=0 d=1ms" 2 locksys -n 20 -m 0 -d 1ms
 run_case locksys "n=20 m=50 d=1ms" 2 locksys -n 20 -m 50 -d 1ms
 run_case locksys "n=50 m=50 d=100us" 2 locksys -n 50 -m 50 -d 100us
 
-# (o) goroutines woken through the netpoller by other goroutines' pipe writes, and (p) hand-offs
+# (r) goroutines woken through the netpoller by other goroutines' pipe writes, and (s) hand-offs
 # over an unbuffered channel to consumers in blocking syscalls (the scenario language, issue 12)
 run_case pipewake "n=100 every=1ms sys=0" 2 pipewake -n 100 -every 1ms -dur 2s
 run_case pipewake "n=100 every=1ms sys=100us" 2 pipewake -n 100 -every 1ms -sys 100us -dur 2s

@@ -64,7 +64,7 @@ CASES = [
     ("network-k100-sys1ms", "network", "k=100 rate=5000 work=20us sys=1ms", 2),
     ("locksys-n20", "locksys", "n=20 m=0 d=1ms", 2), ("locksys-n20-m50", "locksys", "n=20 m=50 d=1ms", 2),
     ("locksys-n50-m50-100us", "locksys", "n=50 m=50 d=100us", 2),
-    # The scenario language's pipes and unbuffered channels (collect.sh sections o and p).
+    # The scenario language's pipes and unbuffered channels (collect.sh sections r and s).
     ("pipewake-n100-1ms", "pipewake", "n=100 every=1ms sys=0", 2),
     ("pipewake-n100-1ms-sys100us", "pipewake", "n=100 every=1ms sys=100us", 2),
     ("handoff-n10-1ms", "handoff", "n=10 d=1ms", 2), ("handoff-n100-100us", "handoff", "n=100 d=100us", 2),
