@@ -501,7 +501,7 @@ public final class M extends SimActor<M.Command> {
           return gopark(t, b.reason(), G.Where.BLOCKED);
         } else if (op instanceof Op.Accept a) {
           t = quickSyscall(t, "accept4", run.cost.netSyscall());
-          long next = run.arrivals.get(a.arrivals()).next(run.rng);
+          long next = run.arrivals.get(a.arrivals()).next(run.rng, t);
           if (next > t) {
             g.rereadPending = false;
             g.startsRequest = false;

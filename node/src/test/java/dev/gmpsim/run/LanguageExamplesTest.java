@@ -135,4 +135,20 @@ class LanguageExamplesTest {
     assertTrue(tight.retakes() < dflt.retakes() / 2, "shorter sleeps are retaken less: " + tight.retakes() + " vs " + dflt.retakes());
     assertTrue(tight.syscalls() > dflt.syscalls(), "and more of them fit in the run");
   }
+
+  @Test
+  void anArrivalsGroupThatStartsLateHasNoBacklogFromBeforeItsStart() throws Exception {
+    for (String start : new String[] {"start-at: 500ms", "start-when: {flag: open}"}) {
+      RunSummary r = once(ScenarioLoader.parse("late.yaml", """
+          duration: 1s
+          sync: {flags: [open]}
+          workload:
+            - {kind: goroutines, steps: [{sleep: 500ms}, {set: open}]}
+            - {kind: arrivals, %s, rate: 2k/s, arrival: constant, steps: [{compute: 20us}]}
+          """.formatted(start)));
+      assertEquals(1_000, r.requestLatencyNs().count(), 30, start + ": 2k/s over the last 500ms");
+      assertTrue(r.requestLatencyNs().p99() < 1_000_000, start + ": no clients queued before the start: "
+          + r.requestLatencyNs());
+    }
+  }
 }
