@@ -262,6 +262,22 @@ class LanguageTest {
         "timer-slack");
   }
 
+  @Test
+  void scenariosWithoutTheNewKeysSerializeAsBeforeSoTheirRunIdsStay() throws Exception {
+    Scenario s = ScenarioLoader.parse("old.yaml", """
+        sync: {channels: {c: 0}}
+        workload:
+          - {kind: connections, count: 2, think: 1ms, steps: [net-write]}
+        """);
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s);
+    for (String key : List.of("startAt", "startWhen", "tick")) {
+      assertTrue(!json.get("workload").get(0).has(key), key + " in " + json);
+    }
+    assertTrue(!json.get("runtime").has("timerSlack"), json.toString());
+    assertTrue(!json.get("sync").has("pipes"), json.toString());
+    assertTrue(json.get("runtime").get("costs").has("timerSlack"), "the cost table's own key stays");
+  }
+
   /** The file fails to load with one line that starts with {@code where} and says {@code what}. */
   private static void assertMistake(String yaml, String where, String what) {
     String file = where.substring(0, where.indexOf(':'));
