@@ -199,4 +199,15 @@ class PipeStepsTest extends ModelTest {
     assertEquals(launcher, put.g());
     assertEquals(10_000, put.at());
   }
+
+  @Test
+  void aGroupStartingAtATimeSleepsUntilThatTimeNotForIt() {
+    Rig r = new Rig();
+    G launcher = r.h.g(new Op.SleepUntil(3_000_000), new Op.Block("started"));
+    r.runs(1_000_000, launcher).finish();
+    List<Sched.Ready> ready = ModelHarness.only(ModelHarness.drain(r.sched), Sched.Ready.class);
+    assertEquals(1, ready.size());
+    assertEquals(3_000_000, ready.get(0).at(), "at 3ms of the run, though it began sleeping at 1ms");
+    assertEquals("sleep", launcher.waitReason);
+  }
 }
