@@ -28,7 +28,7 @@ mkdir -p bin "$OUT" "$LOGDIR"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 echo "building with $($GO version)" >&2
-for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys cgoserver lockm0; do
+for p in idle idlecgo syscall cgo lock timers network dialtime fileread costs sleeplat paced mix locksys cgoserver lockm0 pipewake handoff; do
   "$GO" build -o "bin/$p" "./programs/$p"
 done
 
@@ -178,6 +178,12 @@ done
 for gogc in 50 100 400 off; do
   run_case network "k=100 rate=10000 work=20us readfile=4KB alloc=16KB gogc=$gogc" 2 network -k 100 -rate 10000 -dur 3s -work 20us -readfile bin/small.txt -alloc 16384 -gogc "$gogc"
 done
+# (r) goroutines woken through the netpoller by other goroutines' pipe writes, and (s) hand-offs
+# over an unbuffered channel to consumers in blocking syscalls (the scenario language, issue 12)
+run_case pipewake "n=100 every=1ms sys=0" 2 pipewake -n 100 -every 1ms -dur 2s
+run_case pipewake "n=100 every=1ms sys=100us" 2 pipewake -n 100 -every 1ms -sys 100us -dur 2s
+run_case handoff "n=10 d=1ms" 2 handoff -n 10 -d 1ms -dur 2s
+run_case handoff "n=100 d=100us" 2 handoff -n 100 -d 100us -dur 2s
 
 # (n) workload C as a real server: 5000 keep-alive connections, think exp(500ms), a 50ms cgo
 # call per request, GOMAXPROCS=4. Its outcome varies from run to run (some runs stall with

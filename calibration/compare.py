@@ -74,6 +74,10 @@ CASES = [
     ("network-k100-r20000-p4", "network", "k=100 rate=20000 work=20us", 4),
     ("network-k100-r2000-sys50us", "network", "k=100 rate=2000 work=20us sys=50us", 2),
     ("network-k100-r20000-sys50us", "network", "k=100 rate=20000 work=20us sys=50us", 2),
+    # The scenario language's pipes and unbuffered channels (collect.sh sections r and s).
+    ("pipewake-n100-1ms", "pipewake", "n=100 every=1ms sys=0", 2),
+    ("pipewake-n100-1ms-sys100us", "pipewake", "n=100 every=1ms sys=100us", 2),
+    ("handoff-n10-1ms", "handoff", "n=10 d=1ms", 2), ("handoff-n100-100us", "handoff", "n=100 d=100us", 2),
 ]
 
 # Cases whose outcome varies from run to run: compared as distributions, real runs against model

@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  */
 final class Arrivals {
   private final boolean poisson;
-  private final long start;
+  /** When the first client may come: the group's start, its start-at, or (start-when) its first accept. */
+  private long start;
+  private boolean startsAtFirstAccept;
   private final long on;
   private final long period;
   /** Rate segments: from times[i] (relative to start) on, rates[i] arrivals per ns. */
@@ -23,7 +25,10 @@ final class Arrivals {
 
   Arrivals(Group group) {
     this.poisson = group.arrival() == Group.Arrival.POISSON;
-    this.start = group.start();
+    this.start = group.startAt() != null ? group.startAt() : group.start();
+    // The point start-when waits for is known only when it is reached: the accept loop's first
+    // accept (after the group's launcher also waited for start).
+    this.startsAtFirstAccept = group.startWhen() != null;
     this.on = group.bursts() == null ? Long.MAX_VALUE : group.bursts().on();
     this.period = group.bursts() == null ? Long.MAX_VALUE : group.bursts().on() + group.bursts().off();
     if (group.rateSchedule() == null) {
@@ -39,6 +44,15 @@ final class Arrivals {
       }
     }
     this.cursor = times[0];
+  }
+
+  /** The next arrival time after an accept at {@code now}, or Long.MAX_VALUE when no more come. */
+  long next(SplittableRandom rng, long now) {
+    if (startsAtFirstAccept) {
+      startsAtFirstAccept = false;
+      start = now;
+    }
+    return next(rng);
   }
 
   /** The next arrival time, or Long.MAX_VALUE when no more come. Called once per arrival. */

@@ -9,10 +9,17 @@ import java.util.SplittableRandom;
 final class Costs {
   private final CostTable t;
   private final SplittableRandom rng;
+  /** The program's own timer slack (runtime.timer-slack, as prctl(PR_SET_TIMERSLACK)), or null. */
+  private final Long programSlack;
 
   Costs(CostTable table, SplittableRandom rng) {
+    this(table, rng, null);
+  }
+
+  Costs(CostTable table, SplittableRandom rng, Long programSlack) {
     this.t = table;
     this.rng = rng;
+    this.programSlack = programSlack;
   }
 
   long syscall() { return t.syscall().sample(rng); }
@@ -51,8 +58,24 @@ final class Costs {
 
   long vdsoFallback() { return t.vdsoFallback().sample(rng); }
 
-  /** How much later than asked a short sleep (usleep, epoll_wait timeout) returns. */
+  /**
+   * How much later than asked a short sleep (usleep, epoll_wait timeout) returns, with Linux's
+   * default 50us slack: what sysmon's usleep and the netpoller's epoll_wait get.
+   */
   long timerSlack() { return t.timerSlack().sample(rng); }
+
+  /**
+   * The same for the program's own sleeping calls and C sleeps: with runtime.timer-slack set, the
+   * default 50us in it are replaced by the program's slack (the rest is the wake-up, which stays).
+   * One draw either way, so a run without the key is the same run.
+   */
+  long programTimerSlack() {
+    long d = timerSlack();
+    if (programSlack == null) {
+      return d;
+    }
+    return Math.max(0, d - dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS + programSlack);
+  }
 
   /** Syscalls that sleep on a kernel timer: however short the sleep, they return by its slack. */
   static final Set<String> SLEEPING_CALLS =
@@ -74,7 +97,7 @@ final class Costs {
       return override.sample(rng);
     }
     if (d > 0 && SLEEPING_CALLS.contains(name)) {
-      return timerSlack();
+      return programTimerSlack();
     }
     return d >= SLEEPS_FROM_NS ? t.syscallWakeup().sample(rng) : 0;
   }
@@ -88,7 +111,7 @@ final class Costs {
     if (override != null) {
       return override.sample(rng);
     }
-    return d >= SLEEPS_FROM_NS ? timerSlack() : 0;
+    return d >= SLEEPS_FROM_NS ? programTimerSlack() : 0;
   }
 
   long netpoll() { return t.netpoll().sample(rng); }

@@ -82,6 +82,25 @@ public final class G {
   public boolean startsRequest;
   /** In the netpoller's ready list because its descriptor (not a timer) became ready. */
   boolean fromFd;
+  /** Its index in its group (the i-th goroutine or connection started), inherited by what it spawns. */
+  int index;
+  /** How many indexed goroutines it has started (a group's launcher). */
+  int spawned;
+  /** The pipe whose read lock it holds while parked reading it, or null (see PipeSteps). */
+  Pipe pipe;
+  /** Counts its pipe parks, so a deadline timer or readiness of an earlier park is known stale. */
+  int pipeSeq;
+  /** Why it left its last pipe park: 0 not woken, 1 data or EOF (read again), 2 error (closed, deadline). */
+  int pipeWake;
+  /** When it parked on its pipe (wake-ups from Ms running ahead in virtual time wait for it). */
+  long pipeParkedAt;
+  /** What its pending pipe read does on an error. */
+  dev.gmpsim.protocol.scenario.Step.OnError pipeOnError;
+  /** An op to run again when it wakes (a read that waited for the read lock), or null. */
+  Op retry;
+  /** A ticker-paced peer: the ticker's first tick and the last request sent (-1 before). */
+  long tickBase = -1;
+  long tickLast = -1;
   /** M id running it, for scheddetail. */
   public int m = -1;
   /** The workload group that started it, for trace names (set only while a trace is recorded). */
@@ -126,6 +145,19 @@ public final class G {
       frame = frame.parent;
     }
     return null;
+  }
+
+  /**
+   * {@code break}: leaves the innermost scenario loop (frames of calls and file reads inside it
+   * go too); outside any loop the program ends, as a {@code return}.
+   */
+  void breakLoop() {
+    while (frame != null && (frame.loop == null || !frame.loop.user())) {
+      frame = frame.parent;
+    }
+    if (frame != null) {
+      frame = frame.parent;
+    }
   }
 
   /** Records that {@code holder} now holds this G; it must have been in transit. */

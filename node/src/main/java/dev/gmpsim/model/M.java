@@ -83,6 +83,7 @@ public final class M extends SimActor<M.Command> {
   private boolean preemptPending;
   /** The syscall this M is in, for the trace. */
   private String syscallName = "";
+  private final PipeSteps pipeSteps;
 
   /**
    * A new M. Its view is made by the caller: the constructor may run on another thread while
@@ -109,6 +110,12 @@ public final class M extends SimActor<M.Command> {
     this.stats = run.stats;
     this.view = view;
     this.state = initial;
+    this.pipeSteps = new PipeSteps(run, new PipeSteps.Host() {
+      public long quickSyscall(long t, String name, long d) { return M.this.quickSyscall(t, name, d); }
+      public void ready(long t, G g) { M.this.ready(t, g); }
+      public int pid() { return pid; }
+      public void toNetpoller(Netpoller.Command c) { send(run.netpoller, c); }
+    });
   }
 
   @Override
@@ -295,7 +302,14 @@ public final class M extends SimActor<M.Command> {
             g.requestStart = g.lastReady;
           }
         }
-        Op op = g.next(t);
+        if (g.pipeWake != 0) {
+          t = pipeSteps.woken(t, g);
+          if (pipeSteps.exit) {
+            return goexit(t);
+          }
+        }
+        Op op = g.retry != null ? g.retry : g.next(t);
+        g.retry = null;
         if (op == null || op instanceof Op.Exit) {
           return goexit(t);
         }
@@ -437,7 +451,32 @@ public final class M extends SimActor<M.Command> {
                 G.Where.CHAN);
           }
         } else if (op instanceof Op.Set st) {
-          run.flags[st.flag()] = true;
+          if (!run.flags[st.flag()]) {
+            run.flags[st.flag()] = true;
+            // Groups waiting to start-when it is set (as receivers of a closed channel).
+            java.util.ArrayDeque<G> q = st.flag() < run.flagWaiters.size() ? run.flagWaiters.get(st.flag()) : null;
+            for (G w = q == null ? null : q.poll(); w != null; w = q.poll()) {
+              w.take(G.Where.CHAN, stats);
+              ready(t, w);
+            }
+          }
+        } else if (op instanceof Op.WaitFlag wf) {
+          if (!run.flags[wf.flag()]) {
+            run.flagWaiters.get(wf.flag()).addLast(g);
+            return gopark(t + run.cost.gopark(), "chan receive", G.Where.CHAN);
+          }
+        } else if (op instanceof Op.PipeOp po) {
+          t = pipeSteps.run(t, g, po);
+          if (pipeSteps.park != null) {
+            return gopark(t, pipeSteps.park, pipeSteps.parkIn);
+          } else if (pipeSteps.exit) {
+            return goexit(t);
+          }
+        } else if (op instanceof Op.SleepUntil su) {
+          if (su.at() > t) {
+            send(run.netpoller, new Netpoller.AddTimer(t, g, su.at(), pid));
+            return gopark(t, "sleep", null);
+          }
         } else if (op instanceof Op.Lock l) {
           lockOSThread(t, g, l.user());
         } else if (op instanceof Op.Unlock u) {
@@ -451,6 +490,7 @@ public final class M extends SimActor<M.Command> {
           if (s.carriesRequest()) {
             child.requestStart = g.lastReady;
           }
+          child.index = s.indexed() ? g.spawned++ : g.index;
           child.runnableSince = t;
           send(p, new P.RunqPut(t, child, true));
           wakep(t);
@@ -461,7 +501,7 @@ public final class M extends SimActor<M.Command> {
           return gopark(t, b.reason(), G.Where.BLOCKED);
         } else if (op instanceof Op.Accept a) {
           t = quickSyscall(t, "accept4", run.cost.netSyscall());
-          long next = run.arrivals.get(a.arrivals()).next(run.rng);
+          long next = run.arrivals.get(a.arrivals()).next(run.rng, t);
           if (next > t) {
             g.rereadPending = false;
             g.startsRequest = false;
@@ -493,6 +533,9 @@ public final class M extends SimActor<M.Command> {
    * (the data was sent while the goroutine was busy).
    */
   private long dataArrives(Op.NetRead r, G g, long t) {
+    if (r.tick() > 0) {
+      return TickedPeer.nextRequest(g, t, r.tick(), run.rng);
+    }
     if (r.every() == null) {
       return t + Math.max(0, r.delay().sample(run.rng));
     }

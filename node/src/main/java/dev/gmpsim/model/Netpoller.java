@@ -38,6 +38,17 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     }
   }
 
+  /**
+   * A write (or the writer's close) made the pipe {@code g} is parked reading readable; {@code
+   * seq} names the park, so readiness after the reader was evicted or timed out is dropped.
+   */
+  public record PipeReady(long at, G g, int seq) implements Command {}
+
+  /** A read deadline at {@code when} for the pipe park {@code seq} of {@code g}, on P {@code p}'s timers. */
+  public record PipeDeadline(long at, G g, long when, int seq, int p) implements Command {}
+
+  private record PipeDeadlineFire(long at, G g, long when, int seq, int p) implements Command {}
+
   /** Non-blocking netpoll(0) from P {@code p}'s findRunnable. */
   public record Poll(long at, int p) implements Command {}
 
@@ -119,7 +130,10 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
         .on(TimerFire.class, this::onTimerFire)
         .on(PollTimeout.class, this::onPollTimeout)
         .on(PollReturn.class, this::onPollReturn)
-        .on(MoveTimers.class, this::onMoveTimers);
+        .on(MoveTimers.class, this::onMoveTimers)
+        .on(PipeReady.class, this::onPipeReady)
+        .on(PipeDeadline.class, this::onPipeDeadline)
+        .on(PipeDeadlineFire.class, this::onPipeDeadlineFire);
   }
 
   private Behavior<Command> onMoveTimers(MoveTimers m) {
@@ -148,16 +162,86 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   private Behavior<Command> onFdReady(FdReady r) {
-    G g = r.g();
+    fdReady(r.g(), r.readyAt());
+    return this;
+  }
+
+  /** epoll reports {@code g}'s descriptor (ready since {@code readyAt}): to the ready list. */
+  private void fdReady(G g, long readyAt) {
     g.fromFd = true;
     g.take(G.Where.NETPOLL, run.stats);
     // A request counts from when its data arrived, even if readiness was reported late.
-    g.lastReady = Math.min(r.readyAt(), now);
+    g.lastReady = Math.min(readyAt, now);
     g.place(G.Where.NETPOLL_READY, run.stats);
     ready.addLast(g);
     atomics.netpollReady = ready.size();
     if (blocked != null) {
       wakePoller(run.cost.futexWake());
+    }
+  }
+
+  private Behavior<Command> onPipeReady(PipeReady r) {
+    G g = r.g();
+    Pipe p = g.pipe;
+    if (g.pipeSeq != r.seq() || p == null || p.reader != g || !p.parked) {
+      return this; // the park ended otherwise (closed, timed out) before epoll reported it
+    }
+    p.parked = false;
+    g.pipeSeq++; // its deadline timer, if any, is stale now
+    g.pipeWake = PipeSteps.WOKEN_DATA;
+    fdReady(g, now);
+    return this;
+  }
+
+  private Behavior<Command> onPipeDeadline(PipeDeadline d) {
+    atomics.netpollInited = true;
+    atomics.timers++;
+    timerWhens.merge(d.when(), 1, Integer::sum);
+    atomics.nextTimer = timerWhens.firstKey();
+    if (d.p() >= 0) {
+      pTimers[d.p()].merge(d.when(), 1, Integer::sum);
+      atomics.pTimerNext[d.p()] = pTimers[d.p()].firstKey();
+    }
+    send(getContext().getSelf(), new PipeDeadlineFire(Math.max(d.when(), now), d.g(), d.when(), d.seq(), d.p()));
+    wakeNetPoller(d.when());
+    return this;
+  }
+
+  /**
+   * netpolldeadlineimpl: the deadline timer ran. A timer whose park already ended stays in the
+   * heap until then (deltimer only marks it), so it is taken out here either way.
+   */
+  private Behavior<Command> onPipeDeadlineFire(PipeDeadlineFire f) {
+    atomics.timers--;
+    timerWhens.computeIfPresent(f.when(), (k, n) -> n == 1 ? null : n - 1);
+    atomics.nextTimer = timerWhens.isEmpty() ? Long.MAX_VALUE : timerWhens.firstKey();
+    if (f.p() >= 0) {
+      int q = f.p();
+      for (int i = 0; i < pTimers.length && !pTimers[q].containsKey(f.when()); i++) {
+        q = i; // procresize moved it (moveTimers)
+      }
+      pTimers[q].computeIfPresent(f.when(), (k, n) -> n == 1 ? null : n - 1);
+      atomics.pTimerNext[q] = pTimers[q].isEmpty() ? Long.MAX_VALUE : pTimers[q].firstKey();
+    }
+    G g = f.g();
+    Pipe p = g.pipe;
+    if (g.pipeSeq != f.seq() || p == null || p.reader != g || !p.parked) {
+      return this;
+    }
+    p.parked = false;
+    g.pipeSeq++;
+    g.pipeWake = PipeSteps.WOKEN_ERROR;
+    g.take(G.Where.NETPOLL, run.stats);
+    atomics.netpollWaiters--;
+    g.lastReady = now;
+    if (blocked != null) {
+      // As a time.Sleep timer: the M blocked in epoll_wait runs it when its wait times out.
+      g.place(G.Where.NETPOLL_READY, run.stats);
+      ready.addLast(g);
+      atomics.netpollReady = ready.size();
+      atomics.timersDue++;
+    } else {
+      send(run.sched, new Sched.Ready(now, g));
     }
     return this;
   }

@@ -27,12 +27,38 @@ public sealed interface Op {
 
   record Vdso(String name) implements Op {}
 
-  /** A socket read; {@code startsRequest} marks the data's arrival as a request's start. */
-  record NetRead(Dist delay, boolean startsRequest, Dist every, Dist first) implements Op {
+  /**
+   * A socket read; {@code startsRequest} marks the data's arrival as a request's start. {@code
+   * tick} > 0: the peer is a closed-loop client paced by a time.Ticker of that period.
+   */
+  record NetRead(Dist delay, boolean startsRequest, Dist every, Dist first, long tick) implements Op {
     NetRead(Dist delay, boolean startsRequest) {
-      this(delay, startsRequest, null, null);
+      this(delay, startsRequest, null, null, 0);
+    }
+
+    NetRead(Dist delay, boolean startsRequest, Dist every, Dist first) {
+      this(delay, startsRequest, every, first, 0);
     }
   }
+
+  /** The operations on a {@link Pipe}; {@link PipeSteps} runs them. */
+  sealed interface PipeOp extends Op {}
+
+  /** Each names pipes {@code pipe} to {@code pipe + count - 1}: the goroutine's index picks one. */
+  record PipeWrite(int pipe, int count) implements PipeOp {}
+
+  /** {@code deadline} null: none. {@code onError}: what the goroutine does after a failed read. */
+  record PipeRead(int pipe, int count, Dist deadline, dev.gmpsim.protocol.scenario.Step.OnError onError)
+      implements PipeOp {}
+
+  /** Closes the read end, or with {@code writeEnd} the write end. */
+  record PipeClose(int pipe, int count, boolean writeEnd) implements PipeOp {}
+
+  /** time.Sleep until the run's virtual time {@code at} (a group's start-at). */
+  record SleepUntil(long at) implements Op {}
+
+  /** Parks until flag {@code flag} is set (a group's start-when). */
+  record WaitFlag(int flag) implements Op {}
 
   record NetWrite() implements Op {}
 
@@ -54,18 +80,31 @@ public sealed interface Op {
   record Unlock(boolean user) implements Op {}
 
   /** newproc; the child inherits the request start when {@code carriesRequest}. */
-  record Spawn(Op[] program, boolean carriesRequest) implements Op {}
+  /**
+   * {@code indexed}: a group's launcher starting its i-th goroutine, which gets index i (others
+   * inherit their parent's); a goroutine's index picks its pipe among a pipe name's count.
+   */
+  record Spawn(Op[] program, boolean carriesRequest, boolean indexed) implements Op {
+    Spawn(Op[] program, boolean carriesRequest) {
+      this(program, carriesRequest, false);
+    }
+  }
 
   /** {@code count} 0 is forever. */
   /** {@code until}: absolute virtual time, {@code forNs}: from the loop's start; -1 for none. */
   /** A loop; {@code flags[flag]} (flag >= 0) ends it at an iteration's start, as {@code for !f.Load()}. */
-  record Loop(int count, Op[] body, long until, long forNs, boolean[] flags, int flag) implements Op {
+  /** {@code user}: a scenario's own loop step, which a {@code break} leaves (not a call or file-read). */
+  record Loop(int count, Op[] body, long until, long forNs, boolean[] flags, int flag, boolean user) implements Op {
     Loop(int count, Op[] body) {
-      this(count, body, -1, -1, null, -1);
+      this(count, body, -1, -1, null, -1, false);
     }
 
     Loop(int count, Op[] body, long until, long forNs) {
-      this(count, body, until, forNs, null, -1);
+      this(count, body, until, forNs, null, -1, false);
+    }
+
+    Loop(int count, Op[] body, long until, long forNs, boolean[] flags, int flag) {
+      this(count, body, until, forNs, flags, flag, false);
     }
 
     boolean stopped() {

@@ -48,6 +48,15 @@ final class Programs {
       run.flagIds.put(f, run.flagIds.size());
     }
     run.flags = new boolean[run.flagIds.size()];
+    for (int i = 0; i < run.flags.length; i++) {
+      run.flagWaiters.add(new java.util.ArrayDeque<>());
+    }
+    for (Map.Entry<String, Integer> e : sc.sync().pipes().entrySet()) {
+      run.pipeIds.put(e.getKey(), run.pipes.size());
+      for (int i = 0; i < e.getValue(); i++) {
+        run.pipes.add(new Pipe(e.getValue() == 1 ? e.getKey() : e.getKey() + "[" + i + "]"));
+      }
+    }
     List<Op> main = new ArrayList<>();
     // runtime.main locks the main goroutine to m0 during initialization ...
     main.add(new Op.Lock(false));
@@ -84,24 +93,35 @@ final class Programs {
   /** A goroutine that waits for the group's start and then starts its goroutines. */
   private Op[] launcher(Group g) {
     List<Op> ops = new ArrayList<>();
+    // start-when first (the point another group reaches), then start (a delay from it) or start-at.
+    if (g.startWhen() != null && g.startWhen().flag() != null) {
+      ops.add(new Op.WaitFlag(run.flagIds.get(g.startWhen().flag())));
+    } else if (g.startWhen() != null) {
+      ops.add(new Op.Wait(run.waitgroupIds.get(g.startWhen().waitgroup())));
+    }
     if (g.start() > 0) {
       ops.add(new Op.Sleep(Dist.constant(g.start())));
+    }
+    if (g.startAt() != null) {
+      ops.add(new Op.SleepUntil(g.startAt()));
     }
     Op[] body = compile(g.steps());
     run.groupOf.put(body, g.name());
     switch (g.kind()) {
-      case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false)}));
+      case GOROUTINES -> ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(body, false, true)}));
       case CONNECTIONS -> {
         List<Op> conn = new ArrayList<>();
         conn.add(
-            g.interval() == null
+            g.tick() != null
+                ? new Op.NetRead(Dist.constant(0), true, null, null, g.tick())
+                : g.interval() == null
                 ? new Op.NetRead(g.think(), true)
                 : new Op.NetRead(Dist.constant(0), true, g.interval(), null));
         conn.addAll(List.of(body));
         conn.add(new Op.RequestEnd());
         Op[] connProgram = {new Op.Loop(0, conn.toArray(Op[]::new))};
         run.groupOf.put(connProgram, g.name());
-        ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(connProgram, false)}));
+        ops.add(new Op.Loop(g.count(), new Op[] {new Op.Spawn(connProgram, false, true)}));
       }
       case ARRIVALS -> {
         run.arrivals.add(new Arrivals(g));
@@ -164,7 +184,14 @@ final class Programs {
           l.until() == null ? -1 : l.until(),
           l.forNs() == null ? -1 : l.forNs(),
           run.flags,
-          l.untilSet() == null ? -1 : run.flagIds.get(l.untilSet()));
+          l.untilSet() == null ? -1 : run.flagIds.get(l.untilSet()),
+          true);
+    } else if (s instanceof Step.PipeWrite x) {
+      return new Op.PipeWrite(run.pipeIds.get(x.pipe()), pipes(x.pipe()));
+    } else if (s instanceof Step.PipeRead x) {
+      return new Op.PipeRead(run.pipeIds.get(x.pipe()), pipes(x.pipe()), x.deadline(), x.onError());
+    } else if (s instanceof Step.PipeClose x) {
+      return new Op.PipeClose(run.pipeIds.get(x.pipe()), pipes(x.pipe()), x.end() == Step.End.WRITE);
     } else if (s instanceof Step.Send x) {
       return new Op.Send(run.chanIds.get(x.channel()));
     } else if (s instanceof Step.Recv x) {
@@ -209,6 +236,10 @@ final class Programs {
     ops.add(new Op.Syscall("read", Dist.constant(1_000), false)); // EOF
     ops.add(new Op.Syscall("close", f.close(), false));
     return ops.toArray(Op[]::new);
+  }
+
+  private int pipes(String name) {
+    return run.scenario.sync().pipes().get(name);
   }
 
   private int chan(String name, int capacity) {

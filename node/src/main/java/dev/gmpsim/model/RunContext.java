@@ -29,6 +29,10 @@ public final class RunContext {
   /** The program's atomic.Bool flags, by the index Programs gives each name. */
   boolean[] flags = new boolean[0];
   final Map<String, Integer> flagIds = new LinkedHashMap<>();
+  /** Per flag, the goroutines parked until it is set (groups' start-when). */
+  final List<java.util.ArrayDeque<G>> flagWaiters = new ArrayList<>();
+  final List<Pipe> pipes = new ArrayList<>();
+  final Map<String, Integer> pipeIds = new LinkedHashMap<>();
   final List<Arrivals> arrivals = new ArrayList<>();
   final Map<Long, G> allgs = new LinkedHashMap<>();
   final List<MView> ms = new ArrayList<>();
@@ -65,7 +69,7 @@ public final class RunContext {
     this.scenario = scenario;
     this.runtime = scenario.runtime();
     this.rng = new SplittableRandom(seed);
-    this.cost = new Costs(runtime.costs(), rng);
+    this.cost = new Costs(runtime.costs(), rng, runtime.timerSlack());
     this.atomics = new Atomics(runtime.gomaxprocs(), maxProcs(scenario));
     this.stats = new RunStats(atomics, scenario.warmup(), sampleEvery);
     this.schedtraceEvery = schedtraceEvery;

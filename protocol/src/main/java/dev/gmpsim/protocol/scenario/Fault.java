@@ -146,7 +146,7 @@ public record Fault(
     m.put("sysmon", List.of("Wake", "RetakeResult", "Tick"));
     m.put("netpoller", List.of("Park", "AddTimer", "Poll", "PollForSysmon", "RunTimers",
         "WakeNetPoller", "BlockingPoll", "FdReady", "TimerFire", "PollTimeout", "PollReturn",
-        "MoveTimers"));
+        "MoveTimers", "PipeReady", "PipeDeadline", "PipeDeadlineFire"));
     return java.util.Collections.unmodifiableMap(m);
   }
 

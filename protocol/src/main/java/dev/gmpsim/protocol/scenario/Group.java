@@ -1,6 +1,7 @@
 package dev.gmpsim.protocol.scenario;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
@@ -30,7 +31,27 @@ public record Group(
     Dist think,
     Dist interval,
     List<Step> steps,
-    @JsonDeserialize(using = NanosDeserializer.class) Long start) {
+    @JsonDeserialize(using = NanosDeserializer.class) Long start,
+    // The three below are left out of the JSON when unset, so run ids of groups without them stay.
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonDeserialize(using = NanosDeserializer.class) Long startAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) StartWhen startWhen,
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonDeserialize(using = NanosDeserializer.class) Long tick) {
+
+  public Group(String name, Kind kind, Integer count, String rate, Arrival arrival, List<RatePoint> rateSchedule,
+      Bursts bursts, Dist think, Dist interval, List<Step> steps, Long start) {
+    this(name, kind, count, rate, arrival, rateSchedule, bursts, think, interval, steps, start, null, null, null);
+  }
+
+  /**
+   * A point another group reaches: a flag it sets ({@code set:}) or a WaitGroup it counts down to
+   * zero ({@code done:}); exactly one of the two.
+   */
+  public record StartWhen(String flag, String waitgroup) {
+    public StartWhen {
+      FieldException.require((flag == null) != (waitgroup == null), "",
+          "start-when takes one of flag: NAME or waitgroup: NAME");
+    }
+  }
 
   public enum Kind {
     CONNECTIONS,
@@ -104,6 +125,8 @@ public record Group(
     steps = List.copyOf(steps);
     start = start == null ? 0L : start;
     FieldException.require(start >= 0, "start", "start cannot be negative");
+    FieldException.require(startAt == null || start == 0, "start-at",
+        "give start (a delay) or start-at (a time in the run), not both");
     arrival = arrival == null ? Arrival.POISSON : arrival;
     if (kind == Kind.ARRIVALS) {
       FieldException.require(
@@ -139,14 +162,18 @@ public record Group(
       FieldException.require(
           think == null || interval == null, "interval",
           "give think (the client waits for each answer) or interval (it does not), not both");
+      FieldException.require(tick == null || (think == null && interval == null), "tick",
+          "give one of think, interval or tick (a ticker that waits for each answer)");
+      FieldException.require(tick == null || tick > 0, "tick", "tick must be positive");
       // Back-to-back requests are a choice to write down (think: 0), not a default.
       FieldException.require(
-          think != null || interval != null, "",
+          think != null || interval != null || tick != null, "",
           "a connections group needs think: (from each answer to the next request; think: 0 for back to back)"
-              + " or interval: (a request every interval)");
+              + ", interval: (a request every interval) or tick: (at most one request a tick, each after the answer)");
     } else {
       FieldException.require(think == null, "think", "think is for connections groups");
       FieldException.require(interval == null, "interval", "interval is for connections groups");
+      FieldException.require(tick == null, "tick", "tick is for connections groups");
     }
   }
 

@@ -21,7 +21,19 @@ public record RuntimeSpec(
     Integer idleMsCap,
     Integer maxThreads,
     Boolean vdso,
-    CostTable costs) {
+    CostTable costs,
+    // Left out of the JSON when unset, so run ids of scenarios without it stay as they were.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonDeserialize(using = NanosDeserializer.class) Long timerSlack) {
+
+  public RuntimeSpec(Integer gomaxprocs, Integer cpus, Double cpuLimit, String goVersion, Boolean cgo, Retake retake,
+      Long retakeThreshold, IdleMs idleMs, Integer idleMsCap, Integer maxThreads, Boolean vdso, CostTable costs) {
+    this(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, idleMs, idleMsCap, maxThreads, vdso,
+        costs, null);
+  }
+
+  /** Linux's default timer slack, what prctl(PR_SET_TIMERSLACK, 0) restores. */
+  public static final long DEFAULT_TIMER_SLACK_NS = 50_000;
 
   /** How sysmon decides to take a P from a syscall. */
   public enum Retake {
@@ -90,6 +102,9 @@ public record RuntimeSpec(
         maxThreads);
     vdso = vdso == null || vdso;
     costs = costs == null ? CostTable.DEFAULTS : costs;
+    FieldException.require(timerSlack == null || timerSlack >= 0, "timer-slack", "timer-slack cannot be negative");
+    // prctl(PR_SET_TIMERSLACK, 0) sets the thread back to its default slack.
+    timerSlack = timerSlack != null && timerSlack == 0 ? Long.valueOf(DEFAULT_TIMER_SLACK_NS) : timerSlack;
   }
 
   /**
@@ -108,13 +123,13 @@ public record RuntimeSpec(
   /** The same runtime with another idle-M policy. */
   public RuntimeSpec withIdleMs(IdleMs policy, int cap) {
     return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, policy, cap,
-        maxThreads, vdso, costs);
+        maxThreads, vdso, costs, timerSlack);
   }
 
   /** The same runtime with another retake rule. */
   public RuntimeSpec withRetake(Retake rule, long threshold) {
     return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, rule, threshold, idleMs, idleMsCap,
-        maxThreads, vdso, costs);
+        maxThreads, vdso, costs, timerSlack);
   }
 
   /** The minor version, e.g. 22 for "1.22". */

@@ -105,6 +105,7 @@ public record Scenario(
     }
     for (int i = 0; i < workload.size(); i++) {
       check(workload.get(i).steps(), "workload[" + i + "].steps", out, new java.util.ArrayDeque<>());
+      startProblems(workload.get(i), "workload[" + i + "]", out);
     }
     int procs = runtime.gomaxprocs();
     for (int i = 0; i < faults.size(); i++) {
@@ -116,6 +117,22 @@ public record Scenario(
     }
     environmentProblems(out);
     return out;
+  }
+
+  /** start-at inside the run; start-when names a declared flag or WaitGroup. */
+  private void startProblems(Group g, String at, List<Problem> out) {
+    if (g.startAt() != null && g.startAt() >= duration) {
+      out.add(new Problem(at + ".start-at", "start-at: " + Nanos.format(g.startAt())
+          + " is not inside the run (duration: " + Nanos.format(duration) + ")"));
+    }
+    Group.StartWhen w = g.startWhen();
+    if (w != null && w.flag() != null && !sync.flags().contains(w.flag())) {
+      out.add(new Problem(at + ".start-when.flag", "flag '" + w.flag() + "' is not declared under sync.flags"));
+    }
+    if (w != null && w.waitgroup() != null && !sync.waitgroups().containsKey(w.waitgroup())) {
+      out.add(new Problem(at + ".start-when.waitgroup",
+          "waitgroup '" + w.waitgroup() + "' is not declared under sync.waitgroups"));
+    }
   }
 
   /** Environment faults: at: inside the run, and a call name some step makes. */

@@ -92,6 +92,71 @@ public sealed interface Step {
   /** Receives from the semaphore channel, readying one waiter if any. */
   record Release(String semaphore) implements Step {}
 
+  /**
+   * A write to the pipe (or socket) {@code pipe}: one short non-blocking write; a goroutine parked
+   * reading the other end becomes ready through the netpoller (netpollready), as epoll reports it.
+   */
+  record PipeWrite(String pipe) implements Step {}
+
+  /**
+   * A read from the pipe {@code pipe}: takes what was written; with nothing there the goroutine
+   * parks on the netpoller ("IO wait") until a write, a close, or its read deadline ({@code
+   * deadline} after the read starts; null for none). A read that ends with an error (the pipe
+   * closed, the deadline passed, EOF) does {@code onError}.
+   */
+  record PipeRead(String pipe, Dist deadline, OnError onError) implements Step {
+    public PipeRead {
+      onError = onError == null ? OnError.CONTINUE : onError;
+    }
+  }
+
+  /** What a goroutine does when its read returns an error, as the code after {@code if err != nil}. */
+  enum OnError {
+    /** Ignores it: the next step runs. */
+    CONTINUE,
+    /** {@code break}: leaves the innermost loop (the goroutine returns when it is in none). */
+    BREAK,
+    /** {@code return}: the goroutine exits. */
+    EXIT;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static OnError of(String s) {
+      return FieldException.choice(OnError.class, "valid on-error", s);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String yaml() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Closes one end of the pipe: {@code read} (the file being read, as {@code r.Close()} from
+   * another goroutine: a parked reader is woken at once with an error) or {@code write} (the
+   * reader sees EOF once what was written is read).
+   */
+  record PipeClose(String pipe, End end) implements Step {
+    public PipeClose {
+      end = end == null ? End.READ : end;
+    }
+  }
+
+  /** Which end of a pipe a close closes. */
+  enum End {
+    READ,
+    WRITE;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static End of(String s) {
+      return FieldException.choice(End.class, "valid end (read or write)", s);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String yaml() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   record LockOSThread() implements Step {}
 
   record UnlockOSThread() implements Step {}

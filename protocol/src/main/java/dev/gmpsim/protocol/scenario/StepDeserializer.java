@@ -19,7 +19,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
           "compute", "syscall", "syscall-block", "raw-syscall", "cgo", "vdso", "net-read", "net-write", "sleep",
           "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
           "block", "exit", "file-read", "call", "request-start", "request-end",
-          "send", "recv", "close", "done", "wait", "set");
+          "send", "recv", "close", "done", "wait", "set", "pipe-write", "pipe-read", "pipe-close");
 
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
@@ -120,6 +120,31 @@ final class StepDeserializer extends StdDeserializer<Step> {
         return new Step.Wait(text(p, ctxt, kind));
       case "set":
         return new Step.Set(text(p, ctxt, kind));
+      case "pipe-write":
+        return new Step.PipeWrite(text(p, ctxt, kind));
+      case "pipe-read":
+        {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            Map<String, String> args = args(p, ctxt, kind, List.of("pipe", "deadline", "on-error"));
+            if (!args.containsKey("pipe")) {
+              ctxt.reportInputMismatch(this, "pipe-read needs a pipe: {pipe: NAME, deadline: 10ms}");
+            }
+            Step.OnError onError = args.containsKey("on-error") ? Step.OnError.of(args.get("on-error")) : null;
+            return new Step.PipeRead(args.get("pipe"), optional(ctxt, args.get("deadline")), onError);
+          }
+          return new Step.PipeRead(text(p, ctxt, kind), null, null);
+        }
+      case "pipe-close":
+        {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            Map<String, String> args = args(p, ctxt, kind, List.of("pipe", "end"));
+            if (!args.containsKey("pipe")) {
+              ctxt.reportInputMismatch(this, "pipe-close needs a pipe: {pipe: NAME, end: write}");
+            }
+            return new Step.PipeClose(args.get("pipe"), args.containsKey("end") ? Step.End.of(args.get("end")) : null);
+          }
+          return new Step.PipeClose(text(p, ctxt, kind), null);
+        }
       case "spawn":
         return new Step.Spawn(ctxt.readValue(p, ctxt.getTypeFactory().constructType(STEPS)));
       case "syscall":

@@ -171,6 +171,123 @@ class LanguageTest {
   }
 
   @Test
+  void pipesAndTheirSteps() throws Exception {
+    Scenario s = ScenarioLoader.parse("pipes.yaml", """
+        sync:
+          pipes: {p: 4, last: 1}
+        workload:
+          - kind: goroutines
+            steps:
+              - pipe-write: p
+              - pipe-read: p
+              - pipe-read: {pipe: p, deadline: 5ms, on-error: break}
+              - pipe-close: last
+              - pipe-close: {pipe: p, end: write}
+        """);
+    assertEquals(java.util.Map.of("p", 4, "last", 1), s.sync().pipes());
+    List<Step> steps = s.workload().get(0).steps();
+    assertEquals(new Step.PipeWrite("p"), steps.get(0));
+    assertEquals(new Step.PipeRead("p", null, Step.OnError.CONTINUE), steps.get(1));
+    assertEquals(new Step.PipeRead("p", Dist.constant(5_000_000), Step.OnError.BREAK), steps.get(2));
+    assertEquals(new Step.PipeClose("last", Step.End.READ), steps.get(3));
+    assertEquals(new Step.PipeClose("p", Step.End.WRITE), steps.get(4));
+  }
+
+  @Test
+  void pipeMistakesNameFileLineColumnAndKey() {
+    String head = "sync:\n  pipes: {p: 1}\nworkload:\n  - kind: goroutines\n    steps:\n";
+    assertMistake(head + "      - pipe-read: q\n", "pipes.yaml:6:", "pipe 'q' is not declared under sync.pipes");
+    assertMistake(head + "      - pipe-read: {pipe: p, on-error: brake}\n", "pipes.yaml:6:",
+        "'brake' is not a valid on-error (did you mean 'break'?)");
+    assertMistake(head + "      - pipe-read: {pipe: p, dedline: 5ms}\n", "pipes.yaml:6:", "dedline");
+    assertMistake(head + "      - pipe-read: {deadline: 5ms}\n", "pipes.yaml:6:", "pipe-read needs a pipe");
+    assertMistake(head + "      - pipe-close: {pipe: p, end: both}\n", "pipes.yaml:6:", "'both' is not a valid end");
+    assertMistake(head + "      - pipe-write: [p]\n", "pipes.yaml:6:", "pipe-write takes a name, got a list");
+    assertMistake("sync:\n  pipes: {p: 0}\nworkload:\n  - kind: goroutines\n    steps: [block]\n", "pipes.yaml:2:",
+        "pipe 'p' needs a count of 1 or more");
+  }
+
+  @Test
+  void groupStartsAtATimeOrWhenAnotherGroupReachesAPoint() throws Exception {
+    Scenario s = ScenarioLoader.parse("start.yaml", """
+        duration: 2s
+        sync: {flags: [accepted], waitgroups: {dialed: 10}}
+        workload:
+          - {kind: goroutines, start-at: 500ms, steps: [block]}
+          - {kind: goroutines, start-when: {flag: accepted}, start: 10ms, steps: [block]}
+          - {kind: goroutines, start-when: {waitgroup: dialed}, steps: [block]}
+        """);
+    assertEquals(500_000_000L, s.workload().get(0).startAt());
+    assertEquals(new Group.StartWhen("accepted", null), s.workload().get(1).startWhen());
+    assertEquals(10_000_000L, s.workload().get(1).start());
+    assertEquals(new Group.StartWhen(null, "dialed"), s.workload().get(2).startWhen());
+    assertEquals(null, s.workload().get(0).startWhen());
+  }
+
+  @Test
+  void groupStartMistakes() {
+    String sync = "duration: 1s\nsync: {flags: [accepted], waitgroups: {dialed: 2}}\nworkload:\n";
+    assertMistake(sync + "  - {kind: goroutines, start-at: 2s, steps: [block]}\n", "start.yaml:4:",
+        "start-at: 2s is not inside the run (duration: 1s)");
+    assertMistake(sync + "  - {kind: goroutines, start-at: 2ms, start: 1ms, steps: [block]}\n", "start.yaml:4:",
+        "give start (a delay) or start-at (a time in the run), not both");
+    assertMistake(sync + "  - kind: goroutines\n    start-when: {flag: acepted}\n    steps: [block]\n", "start.yaml:5:",
+        "flag 'acepted' is not declared under sync.flags");
+    assertMistake(sync + "  - kind: goroutines\n    start-when: {waitgroup: dialled}\n    steps: [block]\n", "start.yaml:5:",
+        "waitgroup 'dialled' is not declared under sync.waitgroups");
+    assertMistake(sync + "  - kind: goroutines\n    start-when: {flag: accepted, waitgroup: dialed}\n    steps: [block]\n",
+        "start.yaml:5:", "start-when takes one of flag: NAME or waitgroup: NAME");
+    assertMistake(sync + "  - kind: goroutines\n    start-when: {flg: accepted}\n    steps: [block]\n",
+        "start.yaml:5:", "flg");
+  }
+
+  @Test
+  void aTickerPacedClientAndTheProgramsTimerSlack() throws Exception {
+    Scenario s = ScenarioLoader.parse("tick.yaml", """
+        runtime: {timer-slack: 1us}
+        workload:
+          - {kind: connections, count: 10, tick: 10ms, steps: [{compute: 1ms}]}
+        """);
+    assertEquals(10_000_000L, s.workload().get(0).tick());
+    assertEquals(1_000L, s.runtime().timerSlack());
+    assertEquals(RuntimeSpec.DEFAULT_TIMER_SLACK_NS, rt("timer-slack: 0").timerSlack(), "0 is the default, as for prctl");
+    assertEquals(null, rt("gomaxprocs: 2").timerSlack());
+    assertMistake("workload:\n  - {kind: connections, tick: 10ms, think: 1ms, steps: [net-write]}\n", "tick.yaml:2:",
+        "give one of think, interval or tick");
+    assertMistake("workload:\n  - {kind: goroutines, tick: 10ms, steps: [net-write]}\n", "tick.yaml:2:",
+        "tick is for connections groups");
+    assertMistake("workload:\n  - {kind: connections, tick: 0, steps: [net-write]}\n", "tick.yaml:2:",
+        "tick must be positive");
+    assertMistake("runtime: {timer-slack: -1us}\nworkload:\n  - {kind: goroutines, steps: [block]}\n", "tick.yaml:1:",
+        "timer-slack");
+  }
+
+  @Test
+  void scenariosWithoutTheNewKeysSerializeAsBeforeSoTheirRunIdsStay() throws Exception {
+    Scenario s = ScenarioLoader.parse("old.yaml", """
+        sync: {channels: {c: 0}}
+        workload:
+          - {kind: connections, count: 2, think: 1ms, steps: [net-write]}
+        """);
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s);
+    for (String key : List.of("startAt", "startWhen", "tick")) {
+      assertTrue(!json.get("workload").get(0).has(key), key + " in " + json);
+    }
+    assertTrue(!json.get("runtime").has("timerSlack"), json.toString());
+    assertTrue(!json.get("sync").has("pipes"), json.toString());
+    assertTrue(json.get("runtime").get("costs").has("timerSlack"), "the cost table's own key stays");
+  }
+
+  /** The file fails to load with one line that starts with {@code where} and says {@code what}. */
+  private static void assertMistake(String yaml, String where, String what) {
+    String file = where.substring(0, where.indexOf(':'));
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse(file, yaml), yaml);
+    assertTrue(e.getMessage().startsWith(where), e.getMessage());
+    assertTrue(e.getMessage().contains(what), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  @Test
   void histAndMixDistributions() {
     SplittableRandom rng = new SplittableRandom(5);
     Dist h = Dist.parse("hist(1ms: 90, 10ms: 10)");

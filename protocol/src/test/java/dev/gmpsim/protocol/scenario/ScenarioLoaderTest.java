@@ -263,7 +263,7 @@ class ScenarioLoaderTest {
         Arguments.of("workload:\n  - kind: arrivals\n    rate: 5000000000/s\n    steps: [exit]\n",
             "t.yaml:3:5: workload[0].rate: '5000000000/s' is more than one event per nanosecond (1000000000/s), the finest virtual time can space"),
         Arguments.of("workload:\n  - kind: connections\n    steps: [net-write]\n",
-            "t.yaml:2:5: workload[0]: a connections group needs think: (from each answer to the next request; think: 0 for back to back) or interval: (a request every interval)"),
+            "t.yaml:2:5: workload[0]: a connections group needs think: (from each answer to the next request; think: 0 for back to back), interval: (a request every interval) or tick: (at most one request a tick, each after the answer)"),
         Arguments.of("duration: 1s\nduration: 2s\n" + BLOCK,
             "t.yaml:2:1: duration: 'duration' is written twice (first at line 1); remove one"),
         Arguments.of("workload:\n  - kind: goroutines\n    steps: [block]\n    steps: [exit]\n",

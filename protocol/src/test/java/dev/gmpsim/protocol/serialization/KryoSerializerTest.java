@@ -148,13 +148,16 @@ class KryoSerializerTest {
             new Step.FileRead(10 * 1024, 4096, 0.9, Dist.parse("2us"), Dist.parse("1ms"), Dist.parse("3us"), Dist.parse("1us")),
             new Step.Call("sub"),
             new Step.Block(),
+            new Step.PipeWrite("p"),
+            new Step.PipeRead("p", Dist.parse("5ms"), Step.OnError.BREAK),
+            new Step.PipeClose("p", Step.End.WRITE),
             new Step.Exit());
     CostTable costs =
         new CostTable(hist, null, null, null, Dist.parse("40us"), null, null, null, null, null, null, null,
             Dist.parse("uniform(10us, 20us)"), null, null, null, null, null, Dist.parse("exp(2us)"));
     RuntimeSpec rt =
         new RuntimeSpec(null, 8, 2.5, "1.25", true, RuntimeSpec.Retake.THRESHOLD, 20_000L,
-            RuntimeSpec.IdleMs.POOL, 8, 500, false, costs);
+            RuntimeSpec.IdleMs.POOL, 8, 500, false, costs, 1_000L);
     List<Group> groups =
         List.of(
             new Group("conns", Group.Kind.CONNECTIONS, 100, null, null, null, null, Dist.parse("exp(500ms)"), null, all, null),
@@ -164,13 +167,15 @@ class KryoSerializerTest {
                 List.of(new Step.Compute(Dist.parse("1us"))), 5L),
             new Group("bursty", Group.Kind.ARRIVALS, null, "500/s", null, null, new Group.Bursts(1000L, 2000L), null, null,
                 List.of(new Step.Exit()), null),
-            new Group(null, Group.Kind.GOROUTINES, 4, null, null, null, null, null, null, List.of(new Step.Block()), null));
+            new Group(null, Group.Kind.GOROUTINES, 4, null, null, null, null, null, null, List.of(new Step.Block()), null),
+            new Group("ticked", Group.Kind.CONNECTIONS, 3, null, null, null, null, null, null, List.of(new Step.NetWrite()), 0L,
+                2_000L, new Group.StartWhen("stop", null), 10_000_000L));
     Map<String, List<Step>> steps = new LinkedHashMap<>();
     steps.put("sub", new ArrayList<>(List.of(new Step.Compute(Dist.parse("5us")))));
     steps.put("other", Arrays.asList(new Step.NetWrite()));
     return new Scenario("everything", "all of it", new ArrayList<>(List.of("lib.yaml")), rt, 3_000_000_000L,
         1_000_000L, 9L, 100_000_000L, Map.of("db", 4),
-        new Sync(Map.of("handoff", 0), Map.of("ready", 3), List.of("stop")), steps, groups,
+        new Sync(Map.of("handoff", 0), Map.of("ready", 3), List.of("stop"), Map.of("p", 4)), steps, groups,
         List.of(new Fault("late", Fault.Kind.DELAY, "P[*]", "Retake", 1_000L, 2_000L, 0.5, null, Dist.parse("exp(1ms)"), null, null),
             new Fault(null, Fault.Kind.CLONE_FAILS, null, null, null, null, null, null, null, 500, null),
             // Environment faults: their own fields cross nodes too.
