@@ -193,8 +193,8 @@ final class Liveness {
       return d.describe();
     }
     Atomics a = run.atomics;
-    if (a.pIdle[i] || a.pStatus[i] == P._Psyscall) {
-      return null;
+    if (a.pIdle[i] || a.pStatus[i] == P._Psyscall || a.gcwaiting) {
+      return null; // a stop-the-world holds every P until it starts the world again
     }
     int m = a.pM[i];
     String owner;

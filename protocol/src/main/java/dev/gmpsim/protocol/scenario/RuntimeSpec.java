@@ -21,7 +21,45 @@ public record RuntimeSpec(
     Integer idleMsCap,
     Integer maxThreads,
     Boolean vdso,
-    CostTable costs) {
+    CostTable costs,
+    // GOGC and GOMEMLIMIT: null unless the scenario sets them, and then left out of the JSON, so
+    // run ids of scenarios without them stay as they were.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    String gogc,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonDeserialize(using = BytesDeserializer.class) Long gomemlimit) {
+
+  public RuntimeSpec(Integer gomaxprocs, Integer cpus, Double cpuLimit, String goVersion, Boolean cgo,
+      Retake retake, Long retakeThreshold, IdleMs idleMs, Integer idleMsCap, Integer maxThreads, Boolean vdso,
+      CostTable costs) {
+    this(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, idleMs, idleMsCap, maxThreads, vdso,
+        costs, null, null);
+  }
+
+  /** GOGC as a percentage, -1 for off (the default is 100). */
+  public int gcPercent() {
+    return gogc == null ? 100 : parseGogc(gogc);
+  }
+
+  /** GOMEMLIMIT in bytes; Long.MAX_VALUE when not set (math.MaxInt64, the runtime's default). */
+  public long memoryLimit() {
+    return gomemlimit == null ? Long.MAX_VALUE : gomemlimit;
+  }
+
+  private static int parseGogc(String text) {
+    String t = text.trim();
+    if (t.equalsIgnoreCase("off")) {
+      return -1;
+    }
+    int v;
+    try {
+      v = Integer.parseInt(t);
+    } catch (NumberFormatException e) {
+      throw new FieldException("gogc", "gogc must be off or a whole number >= 0, got '" + t + "'");
+    }
+    FieldException.require(v >= 0, "gogc", "gogc must be off or >= 0, got %d", v);
+    return v;
+  }
 
   /** How sysmon decides to take a P from a syscall. */
   public enum Retake {
@@ -90,6 +128,10 @@ public record RuntimeSpec(
         maxThreads);
     vdso = vdso == null || vdso;
     costs = costs == null ? CostTable.DEFAULTS : costs;
+    if (gogc != null) {
+      parseGogc(gogc);
+    }
+    FieldException.require(gomemlimit == null || gomemlimit > 0, "gomemlimit", "gomemlimit must be a positive size such as 512MB");
   }
 
   /**
@@ -108,13 +150,13 @@ public record RuntimeSpec(
   /** The same runtime with another idle-M policy. */
   public RuntimeSpec withIdleMs(IdleMs policy, int cap) {
     return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, policy, cap,
-        maxThreads, vdso, costs);
+        maxThreads, vdso, costs, gogc, gomemlimit);
   }
 
   /** The same runtime with another retake rule. */
   public RuntimeSpec withRetake(Retake rule, long threshold) {
     return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, rule, threshold, idleMs, idleMsCap,
-        maxThreads, vdso, costs);
+        maxThreads, vdso, costs, gogc, gomemlimit);
   }
 
   /** The minor version, e.g. 22 for "1.22". */
