@@ -39,6 +39,14 @@ final class HumanSummary {
     }
     line(b, "goroutines", s.goroutines().created() + " created, peak " + s.goroutines().peak()
         + ", " + s.goroutines().fin() + " at the end");
+    if (s.gc() != null) {
+      RunSummary.Gc g = s.gc();
+      // As gctrace reports a cycle: its count, the stop-the-world pauses and the GC's CPU share.
+      line(b, "GC", g.cycles() + " cycles (GOGC=" + g.gogc()
+          + (g.gomemlimitBytes() == null ? "" : ", GOMEMLIMIT=" + g.gomemlimitBytes() + "B")
+          + "), " + g.stwPauses() + " stop-the-world pauses p50 " + us(g.stwPauseP50Ns()) + ", max "
+          + us(g.stwPauseMaxNs()) + ", GC CPU " + String.format(Locale.ROOT, "%.1f%%", 100 * g.cpuFraction()));
+    }
     line(b, "invariants", s.invariants().checked() + " checks, " + s.invariants().violations() + " violations");
     if (s.faults() != null) {
       // One line per declared fault: how often it fired, and when first and last (of those listed).

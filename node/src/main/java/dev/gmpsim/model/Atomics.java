@@ -39,6 +39,11 @@ public final class Atomics {
     return nmspinning == 0 && (goMinor >= 21 || npidle > 0);
   }
 
+  /** sched.gcwaiting: a stop-the-world is under way (owned by Sched). */
+  boolean gcwaiting;
+  /** sched.stopwait: Ps the stop-the-world still waits for (owned by Sched). */
+  int stopwait;
+
   // Owned by Sysmon.
   boolean sysmonwait;
 

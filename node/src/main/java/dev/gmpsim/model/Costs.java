@@ -38,6 +38,15 @@ final class Costs {
     return kernel == null ? d : kernel.call(mid, name, at, d);
   }
 
+  long gcSweepTermination() { return t.sweepTermination().sample(rng); }
+
+  long gcMarkTermination() { return t.markTermination().sample(rng); }
+
+  /** CPU ns per MB of scan work for one mark worker (sampled once per cycle). */
+  long gcMarkPerMb() { return Math.max(1, t.markPerMb().sample(rng)); }
+
+  long gcPreempt() { return t.preempt().sample(rng); }
+
   long entersyscall() { return t.entersyscall().sample(rng); }
 
   long exitsyscallfast() { return t.exitsyscallfast().sample(rng); }

@@ -103,6 +103,12 @@ public final class G {
   long tickLast = -1;
   /** M id running it, for scheddetail. */
   public int m = -1;
+  /** A gcBgMarkWorker goroutine, and the mode its P runs it in (GcController.DEDICATED...). */
+  boolean gcWorker;
+  int gcMode;
+  /** The worker's current mark slice (0: none) and when it began. */
+  long gcSliceNs;
+  long gcSliceAt;
   /** The workload group that started it, for trace names (set only while a trace is recorded). */
   String group;
   private Frame frame;

@@ -225,8 +225,8 @@ final class Liveness {
   private String owner(int i) {
     ActorFaults af = run.faults == null ? null : run.faults.actorFaults;
     Atomics a = run.atomics;
-    if (a.pIdle[i] || a.pStatus[i] == P._Psyscall) {
-      return null;
+    if (a.pIdle[i] || a.pStatus[i] == P._Psyscall || a.gcwaiting) {
+      return null; // a stop-the-world holds every P until it starts the world again
     }
     int m = a.pM[i];
     String owner;

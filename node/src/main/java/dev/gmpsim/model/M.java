@@ -42,6 +42,12 @@ public final class M extends SimActor<M.Command> {
   /** stoplockedm without a P (exitsyscall0 of a locked G). */
   public record LockedWait(long at) implements Command {}
 
+  /** preemptall of a stop-the-world: the running goroutine stops at its next safe point. */
+  public record StwPreempt(long at) implements Command {}
+
+  /** startTheWorldWithSema is done: the M that stopped the world goes on with its goroutine. */
+  public record WorldStarted(long at) implements Command {}
+
   /** The thread exits (idle-ms: pool over its cap). */
   public record Exit(long at) implements Command {}
 
@@ -52,6 +58,8 @@ public final class M extends SimActor<M.Command> {
     SYSCALL,
     LOCKED_WAIT,
     TEMPLATE,
+    /** Stopping the world for the GC and doing the stopped world's work, holding its P. */
+    STW,
     /** m0 after a goroutine exited locked to it: parked for good, its OS thread kept. */
     WEDGED,
     DEAD;
@@ -128,7 +136,9 @@ public final class M extends SimActor<M.Command> {
         .on(Preempt.class, this::onPreempt)
         .on(Stopped.class, this::onStopped)
         .on(LockedWait.class, this::onLockedWait)
-        .on(Exit.class, this::onExit);
+        .on(Exit.class, this::onExit)
+        .on(StwPreempt.class, this::onStwPreempt)
+        .on(WorldStarted.class, this::onWorldStarted);
   }
 
   private Behavior<Command> onStart(Start s) {
@@ -198,8 +208,8 @@ public final class M extends SimActor<M.Command> {
   }
 
   private Behavior<Command> onPreempt(Preempt pr) {
-    if (pr.schedtick() != execTick) {
-      return this;
+    if (pr.schedtick() != execTick || (curg != null && curg.gcWorker)) {
+      return this; // a mark worker is not preempted by sysmon: it drains until it has no work
     }
     if (state != State.RUNNING || !computing) {
       // Not in Go code right now (in a syscall): gp.preempt stays set and the G yields at its
@@ -218,6 +228,47 @@ public final class M extends SimActor<M.Command> {
     curg.pendingCompute = computeEnd - now;
     gosched(now);
     return this;
+  }
+
+  private Behavior<Command> onStwPreempt(StwPreempt s) {
+    if (state == State.RUNNING && computing) {
+      computing = false;
+      token++;
+      stats.ranGo(computeStart, now);
+      if (curg.gcWorker) {
+        run.gc.endSlice(curg, computeEnd - now, pid);
+        parkWorker(now);
+        return this;
+      }
+      stats.count(Counter.PREEMPTIONS);
+      curg.pendingCompute = computeEnd - now;
+      gosched(now);
+    } else if (state == State.RUNNING || state == State.SYSCALL) {
+      preemptPending = true; // back from the kernel (Resume on its way): it yields at once
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWorldStarted(WorldStarted w) {
+    if (state != State.STW) {
+      violation("M" + id + " told the world started while " + state);
+      return this;
+    }
+    setState(State.RUNNING, now);
+    return run(now);
+  }
+
+  /** The M's goroutine stops the world for the GC (gcStart or gcMarkDone); the M keeps its P. */
+  private void stopTheWorld(long t, GcController.Stw why) {
+    setState(State.STW, t);
+    send(run.sched, new Sched.StopTheWorld(t, why, getContext().getSelf(), id, pid));
+  }
+
+  /** gcBgMarkWorker parks: back to the pool, and the M schedules. */
+  private Behavior<Command> parkWorker(long t) {
+    G w = curg;
+    run.gc.parked(w);
+    return gopark(t, GcController.WORKER_WAIT, G.Where.BLOCKED);
   }
 
   private Behavior<Command> onStopped(Stopped s) {
@@ -277,6 +328,10 @@ public final class M extends SimActor<M.Command> {
         if (ops == MAX_OPS_PER_SLICE) {
           startCompute(t, 0);
           return this;
+        }
+        if (preemptPending && g.gcWorker) {
+          preemptPending = false;
+          return parkWorker(t);
         }
         if (preemptPending) {
           preemptPending = false;
@@ -509,6 +564,29 @@ public final class M extends SimActor<M.Command> {
             return gopark(t, "IO wait", null);
           }
           g.lastReady = next; // a connection was already waiting in the backlog
+        } else if (op instanceof Op.Alloc al) {
+          GcController gc = run.gc;
+          long assist = gc.alloc(al.bytes(), t);
+          if (gc.shouldStart()) {
+            gc.gcStart();
+            stopTheWorld(t, GcController.Stw.SWEEP_TERMINATION);
+            return this;
+          }
+          if (assist > 0) {
+            startCompute(t, assist); // gcAssistAlloc: the goroutine marks before it allocates
+            return this;
+          }
+        } else if (op instanceof Op.MarkWork) {
+          long slice = run.gc.workerSlice(g, pid, t);
+          if (slice > 0) {
+            startCompute(t, slice);
+            return this;
+          }
+          if (slice == GcController.MARK_DONE) {
+            stopTheWorld(t, GcController.Stw.MARK_TERMINATION);
+            return this;
+          }
+          return parkWorker(t);
         } else if (op instanceof Op.RequestStart) {
           g.requestStart = t;
         } else if (op instanceof Op.RequestEnd) {
@@ -794,6 +872,7 @@ public final class M extends SimActor<M.Command> {
       case LOCKED_WAIT -> tr.m(id, t, TraceRecorder.Kind.LOCKED, "locked, waiting for its G", -1);
       case TEMPLATE -> tr.m(id, t, TraceRecorder.Kind.IDLE, "template thread", -1);
       case WEDGED -> tr.m(id, t, TraceRecorder.Kind.IDLE, "wedged (m0 after a locked exit)", -1);
+      case STW -> tr.m(id, t, TraceRecorder.Kind.RUN, "stop the world (GC)", curg == null ? -1 : curg.id);
       case DEAD -> tr.m(id, t, TraceRecorder.Kind.NONE, null, -1);
     }
   }

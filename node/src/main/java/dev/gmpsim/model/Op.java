@@ -138,6 +138,12 @@ public sealed interface Op {
   /** A request-start step: the G's request latency counts from here. */
   record RequestStart() implements Op {}
 
+  /** mallocgc of {@code bytes}: heapLive grows; may start a GC cycle or assist the mark. */
+  record Alloc(long bytes) implements Op {}
+
+  /** gcBgMarkWorker's loop body: drain mark work for a slice, or park (GcController decides). */
+  record MarkWork() implements Op {}
+
   /** runtime.main in a cgo binary starts the template thread. */
   record StartTemplateThread() implements Op {}
 }

@@ -116,6 +116,16 @@ public final class P extends SimActor<P.Command> {
    */
   public record GcStop(long at) implements Command {}
 
+  /**
+   * The GC's stopTheWorldWithSema reaches this P: in a syscall it is taken at once (CAS _Psyscall
+   * -> _Pgcstop, and its M, back from the kernel, finds it gone); held by an M, preemptall asks
+   * that M to stop its goroutine, and the P stops at the M's next schedule (gcstopm).
+   */
+  public record StwStop(long at) implements Command {}
+
+  /** startTheWorldWithSema's procresize: the stopped P is _Pidle again. */
+  public record StwRestart(long at) implements Command {}
+
   /** procresize brings a destroyed P back (pp.init): idle, empty. */
   public record Init(long at) implements Command {}
 
@@ -178,7 +188,9 @@ public final class P extends SimActor<P.Command> {
         .on(Drop.class, this::onDrop)
         .on(Destroy.class, this::onDestroy)
         .on(Init.class, this::onInit)
-        .on(GcStop.class, this::onGcStop);
+        .on(GcStop.class, this::onGcStop)
+        .on(StwStop.class, this::onStwStop)
+        .on(StwRestart.class, this::onStwRestart);
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
@@ -188,6 +200,10 @@ public final class P extends SimActor<P.Command> {
     }
     if (status != _Pidle || holder != null) {
       violation("P" + id + " acquired by M" + a.mid() + " while held by M" + holderId + " (status " + status + ")");
+      return this;
+    }
+    if (atomics.gcwaiting) {
+      acquiredWhileStopping(a);
       return this;
     }
     status = _Prunning;
@@ -244,6 +260,14 @@ public final class P extends SimActor<P.Command> {
     if (dying) {
       // The M took its G into the kernel from a P procresize destroyed: it returns to no P.
       retire(null, -1, false);
+      return this;
+    }
+    if (atomics.gcwaiting) {
+      // entersyscall_gcwait: the P goes to the stop-the-world; the M goes on into the kernel.
+      syscalltick++;
+      status = _Pgcstop;
+      publish();
+      send(run.sched, new Sched.PStopped(now, id, null, -1, false));
       return this;
     }
     if (e.block()) {
@@ -443,6 +467,71 @@ public final class P extends SimActor<P.Command> {
     return this;
   }
 
+  private Behavior<Command> onStwStop(StwStop s) {
+    if (status == _Psyscall) {
+      status = _Pgcstop;
+      syscalltick++; // a retake in flight for this syscall loses
+      publish();
+      if (run.trace != null) {
+        run.trace.pInstant(id, now, "stopTheWorld", "took P" + id + " from a syscall: " + syscallName);
+      }
+      send(run.sched, new Sched.PStopped(now, id, null, -1, false));
+    } else if (status == _Prunning && holder != null) {
+      // preemptall: the signal reaches the M after its last Execute, and a little later.
+      send(holder, new M.StwPreempt(Math.max(now, executeAt) + run.cost.gcPreempt()));
+    }
+    // Idle but on no list (an Acquire or a Handoff on its way): it stops where that arrives.
+    return this;
+  }
+
+  private Behavior<Command> onStwRestart(StwRestart r) {
+    if (status == _Pgcstop) {
+      status = _Pidle;
+      publish();
+    }
+    return this;
+  }
+
+  /** An M acquires this P while the world is stopping: the P stops and so does the M. */
+  private void acquiredWhileStopping(Acquire a) {
+    if (a.batch() != null) {
+      for (G g : a.batch()) {
+        runqput(g, false);
+      }
+    }
+    boolean mStops = true;
+    if (a.g() != null) {
+      if (a.resume()) {
+        // exitsyscallfast_pidle lost to the stop-the-world: exitsyscall0 (G global, M stops).
+        send(run.sched, new Sched.ExitSyscallSlow(now, a.m(), a.mid(), a.g()));
+        mStops = false;
+      } else if (a.g().gcWorker) {
+        run.gc.unrun(a.g());
+      } else {
+        runqput(a.g(), true);
+      }
+    }
+    status = _Pgcstop;
+    publish();
+    send(run.sched, new Sched.PStopped(now, id, mStops ? a.m() : null, a.mid(), mStops && a.spinning()));
+  }
+
+  /** gcstopm: the holding M lets go of the P, which stops; the M stops (stopm). */
+  private void gcstopm() {
+    ActorRef<M.Command> m = holder;
+    int mid = holderId;
+    boolean spinning = holderSpinning;
+    status = _Pgcstop;
+    holder = null;
+    holderId = -1;
+    holderSpinning = false;
+    publish();
+    if (run.trace != null) {
+      run.trace.m(mid, now, TraceRecorder.Kind.NONE, null, -1);
+    }
+    send(run.sched, new Sched.PStopped(now, id, m, mid, spinning));
+  }
+
   private Behavior<Command> onInit(Init i) {
     status = _Pidle;
     dying = false;
@@ -514,6 +603,18 @@ public final class P extends SimActor<P.Command> {
   private void schedule() {
     if (retiring(null)) {
       return;
+    }
+    if (atomics.gcwaiting) {
+      gcstopm();
+      return;
+    }
+    if (run.gc != null && run.gc.blackenEnabled) {
+      // findRunnable: a dedicated or fractional mark worker first (findRunnableGCWorker).
+      G w = run.gc.findRunnableGCWorker(id, now);
+      if (w != null) {
+        execute(w, false);
+        return;
+      }
     }
     // Every 61st tick look at the global queue first, so it cannot starve.
     if (schedtick % 61 == 0 && atomics.runqsize > 0) {
@@ -592,6 +693,18 @@ public final class P extends SimActor<P.Command> {
     if (retiring(null)) {
       return;
     }
+    if (atomics.gcwaiting) {
+      gcstopm();
+      return;
+    }
+    if (run.gc != null && run.gc.blackenEnabled) {
+      // Nothing to run: idle-time marking rather than giving up the P.
+      G w = run.gc.idleWorker();
+      if (w != null) {
+        execute(w, false);
+        return;
+      }
+    }
     ActorRef<M.Command> m = holder;
     int mid = holderId;
     boolean spinning = holderSpinning;
@@ -641,6 +754,16 @@ public final class P extends SimActor<P.Command> {
 
   private void execute(G g, boolean inheritTime) {
     if (retiring(g)) {
+      return;
+    }
+    if (atomics.gcwaiting) {
+      // The world is stopping: keep the G for after it (a worker goes back to its pool).
+      if (g.gcWorker) {
+        run.gc.unrun(g);
+      } else {
+        runqput(g, true);
+      }
+      gcstopm();
       return;
     }
     if (holderSpinning) {

@@ -21,7 +21,8 @@ final class Programs {
    * the workload's (checkdead in the model needs a workload goroutine asleep, see Liveness).
    */
   static final java.util.Set<String> RUNTIME_WAITS =
-      java.util.Set.of("force gc (idle)", "GC sweep wait", "GC scavenge wait", "finalizer wait");
+      java.util.Set.of("force gc (idle)", "GC sweep wait", "GC scavenge wait", "finalizer wait",
+          GcController.WORKER_WAIT);
 
   private Programs(RunContext run) {
     this.run = run;
@@ -210,6 +211,8 @@ final class Programs {
       return new Op.Block("select (no cases)");
     } else if (s instanceof Step.Exit) {
       return new Op.Exit();
+    } else if (s instanceof Step.Alloc a) {
+      return new Op.Alloc(a.bytes());
     } else if (s instanceof Step.RequestStart) {
       return new Op.RequestStart();
     } else if (s instanceof Step.RequestEnd) {

@@ -119,6 +119,9 @@ public final class Run extends AbstractBehavior<Run.Command> {
     ActorRef<M.Command> m0 = ctx.spawn(M.createM0(run), "m0", run.dispatcher);
     run.mview(0);
     run.stats.setInvariantCheck(this::checkInvariants);
+    if (run.scenario.allocates()) {
+      run.gc = new GcController(run);
+    }
 
     G main = run.newG(false, Programs.mainProgram(run));
     main.group = "main";

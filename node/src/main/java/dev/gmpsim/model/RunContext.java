@@ -128,6 +128,9 @@ public final class RunContext {
    */
   boolean inPlace = true;
 
+  /** The garbage collector, or null when no step allocates (then nothing of it runs). */
+  GcController gc;
+
   /** The run's fault injection, or null when the scenario declares no faults. */
   FaultLayer faults;
 

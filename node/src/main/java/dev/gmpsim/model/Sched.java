@@ -126,6 +126,22 @@ public final class Sched extends SimActor<Sched.Command> {
     }
   }
 
+  /**
+   * stopTheWorldWithSema for the GC, asked by M {@code mid} holding P {@code pid} (gcStart's
+   * allocating goroutine, or the mark worker that calls gcMarkDone).
+   */
+  public record StopTheWorld(long at, GcController.Stw why, ActorRef<M.Command> m, int mid, int pid)
+      implements Command {}
+
+  /**
+   * P {@code p} stopped for the stop-the-world (gcstopm, entersyscall_gcwait, or the CAS
+   * _Psyscall -> _Pgcstop); {@code m}, if not null, is the M that held it and now stops.
+   */
+  public record PStopped(long at, int p, ActorRef<M.Command> m, int mid, boolean spinning) implements Command {}
+
+  /** The stopped world's work is done: startTheWorldWithSema. */
+  public record StartTheWorld(long at) implements Command {}
+
   static final long NETPOLL_STALE_NS = 10_000_000L;
 
   private final Atomics atomics;
@@ -190,7 +206,10 @@ public final class Sched extends SimActor<Sched.Command> {
         .on(SysmonNetpoll.class, this::onSysmonNetpoll)
         .on(SetMaxThreads.class, this::onSetMaxThreads)
         .on(Procresize.class, this::onProcresize)
-        .on(PDestroyed.class, this::onPDestroyed);
+        .on(PDestroyed.class, this::onPDestroyed)
+        .on(StopTheWorld.class, this::onStopTheWorld)
+        .on(PStopped.class, this::onPStopped)
+        .on(StartTheWorld.class, this::onStartTheWorld);
   }
 
   // handoffp: must start an M in any situation where findRunnable would find work for pp.
@@ -207,11 +226,20 @@ public final class Sched extends SimActor<Sched.Command> {
       startm(pp, false);
       return this;
     }
+    // GC work: start an M for it straight away (it runs a mark worker).
+    if (run.gc != null && run.gc.blackenEnabled && run.gc.markWorkAvailable()) {
+      startm(pp, false);
+      return this;
+    }
     // No local work: start a spinning M only if nobody spins and no P is idle.
     if (atomics.nmspinning + atomics.npidle == 0) {
       atomics.nmspinning = 1;
       atomics.needspinning = false;
       startm(pp, true);
+      return this;
+    }
+    if (atomics.gcwaiting) {
+      stwStopped(pp); // the P stops for the stop-the-world instead of going idle
       return this;
     }
     // The last running P: someone must poll the network.
@@ -283,6 +311,15 @@ public final class Sched extends SimActor<Sched.Command> {
    * pidleput, then block in netpoll or stopm.
    */
   private void release(int p, ActorRef<M.Command> m, int mid, boolean wasSpinning) {
+    if (atomics.gcwaiting && p < atomics.gomaxprocs()) {
+      // findRunnable rechecks gcwaiting before it lets go of the P: gcstopm.
+      stwStopped(p);
+      if (wasSpinning) {
+        decSpinning();
+      }
+      stopm(m, mid);
+      return;
+    }
     if (p >= atomics.gomaxprocs()) {
       // The P was destroyed by procresize while this was on its way: no pidleput, the M stops.
       if (wasSpinning) {
@@ -483,6 +520,124 @@ public final class Sched extends SimActor<Sched.Command> {
     }
     for (int n = gs.length; n > 0 && atomics.npidle != 0; n--) {
       startm(-1, false);
+    }
+    return this;
+  }
+
+  // The GC's stop-the-world (stopTheWorldWithSema / startTheWorldWithSema).
+
+  private StopTheWorld stw;
+  private long stwStart;
+  private boolean[] stopped;
+  private final ArrayDeque<StopTheWorld> stwQueue = new ArrayDeque<>();
+
+  /**
+   * stopTheWorldWithSema: gcwaiting, then every P stops. Idle Ps are taken off the idle list here,
+   * Ps in a syscall by their own actor (the CAS _Psyscall -> _Pgcstop), running ones at their M's
+   * next schedule() once preemptall reaches it. The asking M keeps its P.
+   */
+  private Behavior<Command> onStopTheWorld(StopTheWorld s) {
+    if (stw != null) {
+      stwQueue.add(s);
+      return this;
+    }
+    stw = s;
+    stwStart = now;
+    int procs = atomics.gomaxprocs();
+    atomics.gcwaiting = true;
+    atomics.stopwait = procs - 1;
+    stopped = new boolean[procs];
+    stopped[s.pid()] = true;
+    if (s.why() == GcController.Stw.MARK_TERMINATION) {
+      run.gc.markTerminationRequested();
+    }
+    if (run.trace != null) {
+      run.trace.mInstant(s.mid(), now, "stopTheWorld", s.why().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    }
+    for (int p; (p = pidleget()) >= 0; ) {
+      stopped[p] = true;
+      atomics.stopwait--;
+    }
+    for (int i = 0; i < procs; i++) {
+      if (!stopped[i]) {
+        send(run.allp.get(i), new P.StwStop(now));
+      }
+    }
+    if (atomics.stopwait == 0) {
+      worldStopped();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPStopped(PStopped s) {
+    if (s.m() != null) {
+      if (s.spinning()) {
+        decSpinning();
+      }
+      stopm(s.m(), s.mid());
+    }
+    stwStopped(s.p());
+    return this;
+  }
+
+  /** sched.stopwait--: P {@code p} has stopped; the last one wakes the stopping M. */
+  private void stwStopped(int p) {
+    if (!atomics.gcwaiting || p >= stopped.length || stopped[p]) {
+      return;
+    }
+    stopped[p] = true;
+    if (--atomics.stopwait == 0) {
+      worldStopped();
+    }
+  }
+
+  /** The world is stopped: the asking M does the phase's work, then starts it again. */
+  private void worldStopped() {
+    long work = stw.why() == GcController.Stw.SWEEP_TERMINATION
+        ? run.cost.gcSweepTermination()
+        : run.cost.gcMarkTermination();
+    send(getContext().getSelf(), new StartTheWorld(now + work));
+  }
+
+  /**
+   * startTheWorldWithSema: the GC's phase moves on, then procresize gives every stopped P with
+   * local work an M (an idle one or a new thread) and puts the others on the idle list, and wakep
+   * starts a spinning M in case there is more work: with the mark on, that M runs a worker.
+   */
+  private Behavior<Command> onStartTheWorld(StartTheWorld st) {
+    StopTheWorld s = stw;
+    long pause = now - stwStart;
+    run.gc.pause(stwStart, pause);
+    if (s.why() == GcController.Stw.SWEEP_TERMINATION) {
+      run.gc.startMark(now);
+    } else {
+      run.gc.endCycle(stwStart, now);
+    }
+    atomics.gcwaiting = false;
+    atomics.stopwait = 0;
+    stw = null;
+    if (run.trace != null) {
+      run.trace.mInstant(s.mid(), now, "startTheWorld", "paused " + pause + "ns");
+    }
+    for (int i = stopped.length - 1; i >= 0; i--) {
+      if (i == s.pid() || !stopped[i]) {
+        continue;
+      }
+      send(run.allp.get(i), new P.StwRestart(now));
+      if (!atomics.runqempty(i)) {
+        startm(i, false);
+      } else {
+        pidleput(i);
+      }
+    }
+    send(s.m(), new M.WorldStarted(now));
+    if (atomics.sysmonwait) {
+      send(run.sysmon, new Sysmon.Wake(now));
+    }
+    wakep();
+    StopTheWorld next = stwQueue.poll();
+    if (next != null) {
+      onStopTheWorld(next);
     }
     return this;
   }

@@ -38,9 +38,9 @@ final class SchedTrace {
         .append(" runqueue=").append(a.runqsize);
     if (run.scheddetail) {
       boolean bools = run.runtime.goMinor() >= 20;
-      b.append(" gcwaiting=").append(bools ? "false" : "0")
+      b.append(" gcwaiting=").append(bools ? String.valueOf(a.gcwaiting) : a.gcwaiting ? "1" : "0")
           .append(" nmidlelocked=").append(a.nmidlelocked)
-          .append(" stopwait=0 sysmonwait=")
+          .append(" stopwait=").append(a.stopwait).append(" sysmonwait=")
           .append(bools ? String.valueOf(a.sysmonwait) : a.sysmonwait ? "1" : "0");
       run.stats.schedtraceLine(b.toString());
       detail();

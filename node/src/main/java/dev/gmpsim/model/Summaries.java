@@ -87,8 +87,37 @@ final class Summaries {
             new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0),
             RuntimeMetrics.of(run, s.schedLatency),
             settings(run, options),
-            run.faults == null ? null : run.faults.report());
+            run.faults == null ? null : run.faults.report(),
+            gc(run, measured));
     return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());
+  }
+
+  /** The gc block: null for runs without a garbage collector, so their summaries stay as they were. */
+  private static RunSummary.Gc gc(RunContext run, long measured) {
+    GcController gc = run.gc;
+    if (gc == null) {
+      return null;
+    }
+    long[] p = gc.pauses.stream().mapToLong(Long::longValue).sorted().toArray();
+    long total = java.util.Arrays.stream(p).sum();
+    double procNs = (double) run.atomics.gomaxprocs() * measured;
+    return new RunSummary.Gc(
+        gc.cycles,
+        p.length,
+        p.length == 0 ? 0 : p[(p.length - 1) / 2],
+        p.length == 0 ? 0 : p[p.length - 1],
+        total,
+        round(Math.min(1.0, gc.cpuNs() / procNs)),
+        gc.dedicatedNs,
+        gc.fractionalNs,
+        gc.idleNs,
+        gc.assistNs,
+        gc.allocated,
+        gc.live,
+        gc.goal == Long.MAX_VALUE ? 0 : gc.goal,
+        gc.trigger == Long.MAX_VALUE ? 0 : gc.trigger,
+        gc.gcPercent < 0 ? "off" : String.valueOf(gc.gcPercent),
+        gc.memoryLimit == Long.MAX_VALUE ? null : gc.memoryLimit);
   }
 
   private static RunSummary.Settings settings(RunContext run, RunOptions o) {

@@ -40,7 +40,9 @@
  * <h2>Where the model is simpler than the runtime</h2>
  *
  * <ul>
- *   <li>No garbage collector: no GC workers, no stop-the-world, no gcwaiting.
+ *   <li>The garbage collector ({@link dev.gmpsim.model.GcController}) exists only when a step
+ *       allocates; it has no object graph (a cycle's work is bytes at a rate), no sweeping and
+ *       no scavenger (docs/gc.md).
  *   <li>Timers live in the netpoller, not on each P. A timer that fires while an M is blocked
  *       in netpoll waits for that M (at whole milliseconds, like epoll_wait) or for the next P
  *       that goes through schedule() (checkTimers: {@link dev.gmpsim.model.Netpoller.RunTimers}),

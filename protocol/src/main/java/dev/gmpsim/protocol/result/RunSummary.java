@@ -37,7 +37,46 @@ public record RunSummary(
     Invariants invariants,
     Map<String, RuntimeMetric> runtimeMetrics,
     Settings settings,
-    List<FaultReport> faults) {
+    List<FaultReport> faults,
+    Gc gc) {
+
+  /** A summary of a run without a garbage collector (no step allocates): no gc block. */
+  public RunSummary(String scenario, String modelVersion, String goVersion, int gomaxprocs, String outcome,
+      long seed, long virtualTimeNs, Window window, long events, Threads threads, Ms ms, long retakes,
+      long handoffs, Exitsyscall exitsyscall, long syscalls, long cgoCalls, long cgoOverheadNs, long vdsoCalls,
+      double pUtilization, Percentiles schedLatencyNs, Percentiles requestLatencyNs, Goroutines goroutines,
+      Scheduler scheduler, Map<String, SyscallRow> syscallTable, Invariants invariants,
+      Map<String, RuntimeMetric> runtimeMetrics, Settings settings, List<FaultReport> faults) {
+    this(scenario, modelVersion, goVersion, gomaxprocs, outcome, seed, virtualTimeNs, window, events, threads, ms,
+        retakes, handoffs, exitsyscall, syscalls, cgoCalls, cgoOverheadNs, vdsoCalls, pUtilization, schedLatencyNs,
+        requestLatencyNs, goroutines, scheduler, syscallTable, invariants, runtimeMetrics, settings, faults, null);
+  }
+
+  /**
+   * The garbage collector over the measured window (null when no step allocates): cycles that
+   * ended in it, the stop-the-world pauses (sweep and mark termination, from stopTheWorld to
+   * startTheWorld), and the GC's share of the Ps' time (mark workers, assists, and every P for the
+   * length of each pause, as runtime.MemStats.GCCPUFraction counts it). {@code gogc} is "off" or
+   * the percentage; {@code gomemlimitBytes} is null without a limit.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Gc(
+      long cycles,
+      long stwPauses,
+      long stwPauseP50Ns,
+      long stwPauseMaxNs,
+      long stwPauseTotalNs,
+      double cpuFraction,
+      long markDedicatedNs,
+      long markFractionalNs,
+      long markIdleNs,
+      long markAssistNs,
+      long allocatedBytes,
+      long liveHeapBytes,
+      long lastHeapGoalBytes,
+      long lastTriggerBytes,
+      String gogc,
+      Long gomemlimitBytes) {}
 
   /**
    * A runtime/metrics value at the end of the run, under the name a Go program reads it by

@@ -10,6 +10,15 @@ public final class Bytes {
 
   private Bytes() {}
 
+  /** A size that must say its unit: "10" is refused (10 bytes? 10KB?), "10B" is fine. */
+  public static long parseWithUnit(String text) {
+    Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
+    if (m.matches() && m.group(2) == null) {
+      throw new IllegalArgumentException("'" + text.trim() + "' has no unit (write e.g. 512B, 10KB, 1MB)");
+    }
+    return parse(text);
+  }
+
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {

@@ -26,7 +26,47 @@ public record CostTable(
     Dist steal,
     Dist newproc,
     Dist gopark,
-    Dist netSyscall) {
+    Dist netSyscall,
+    // The garbage collector's costs (docs/gc.md): null unless set, and then left out of the JSON
+    // so run ids stay as they were; read them through the methods below, which apply defaults.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcSweepTermination,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcMarkTermination,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcMarkPerMb,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcPreempt) {
+
+  public CostTable(Dist syscall, Dist entersyscall, Dist exitsyscallfast, Dist exitsyscall0, Dist newm,
+      Dist futexWake, Dist futexPark, Dist cgoCall, Dist vdso, Dist vdsoFallback, Dist contextSwitch,
+      Dist timerSlack, Dist syscallWakeup, Dist netpoll, Dist schedule, Dist steal, Dist newproc, Dist gopark,
+      Dist netSyscall) {
+    this(syscall, entersyscall, exitsyscallfast, exitsyscall0, newm, futexWake, futexPark, cgoCall, vdso,
+        vdsoFallback, contextSwitch, timerSlack, syscallWakeup, netpoll, schedule, steal, newproc, gopark,
+        netSyscall, null, null, null, null);
+  }
+
+  private static final Dist SWEEP_TERMINATION = Dist.parse("15us");
+  private static final Dist MARK_TERMINATION = Dist.parse("10us");
+  private static final Dist MARK_PER_MB = Dist.parse("500us");
+  private static final Dist PREEMPT = Dist.parse("5us");
+
+  /** The stopped world's work in gcStart (sweep termination), once every P has stopped. */
+  public Dist sweepTermination() {
+    return gcSweepTermination == null ? SWEEP_TERMINATION : gcSweepTermination;
+  }
+
+  /** The stopped world's work in gcMarkTermination. */
+  public Dist markTermination() {
+    return gcMarkTermination == null ? MARK_TERMINATION : gcMarkTermination;
+  }
+
+  /** CPU time one mark worker takes to scan 1MB (live heap, stacks, globals). */
+  public Dist markPerMb() {
+    return gcMarkPerMb == null ? MARK_PER_MB : gcMarkPerMb;
+  }
+
+  /** From preemptall until a running goroutine stops at a safe point (the signal's trip). */
+  public Dist preempt() {
+    return gcPreempt == null ? PREEMPT : gcPreempt;
+  }
 
   public static final CostTable DEFAULTS =
       new CostTable(

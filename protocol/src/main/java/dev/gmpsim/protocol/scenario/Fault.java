@@ -136,13 +136,13 @@ public record Fault(
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("P", List.of("Acquire", "Schedule", "RunqPut", "EnterSyscall", "ExitSyscall", "Retake",
         "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop", "Destroy", "Init",
-        "GcStop"));
+        "GcStop", "StwStop", "StwRestart"));
     m.put("M", List.of("Start", "Execute", "Resume", "StepDone", "Preempt", "Stopped", "LockedWait",
-        "Exit"));
+        "Exit", "StwPreempt", "WorldStarted"));
     m.put("sched", List.of("Handoff", "WakeP", "ResetSpinning", "StartTemplateThread",
         "GlobrunqPut", "GlobrunqGet", "Inject", "Polled", "ReleaseP", "Stopm", "ExitSyscallSlow",
         "NetpollReturned", "Ready", "MExit", "SysmonNetpoll", "SetMaxThreads", "Procresize",
-        "PDestroyed"));
+        "PDestroyed", "StopTheWorld", "PStopped", "StartTheWorld"));
     m.put("sysmon", List.of("Wake", "RetakeResult", "Tick"));
     m.put("netpoller", List.of("Park", "AddTimer", "Poll", "PollForSysmon", "RunTimers",
         "WakeNetPoller", "BlockingPoll", "FdReady", "TimerFire", "PollTimeout", "PollReturn",

@@ -24,16 +24,61 @@ public record RuntimeSpec(
     CostTable costs,
     // Left out of the JSON when unset, so run ids of scenarios without it stay as they were.
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    @JsonDeserialize(using = NanosDeserializer.class) Long timerSlack) {
+    @JsonDeserialize(using = NanosDeserializer.class) Long timerSlack,
+    // GOGC and GOMEMLIMIT: null unless the scenario sets them, and then left out of the JSON, so
+    // run ids of scenarios without them stay as they were.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    String gogc,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonDeserialize(using = BytesDeserializer.class) Long gomemlimit) {
 
   public RuntimeSpec(Integer gomaxprocs, Integer cpus, Double cpuLimit, String goVersion, Boolean cgo, Retake retake,
       Long retakeThreshold, IdleMs idleMs, Integer idleMsCap, Integer maxThreads, Boolean vdso, CostTable costs) {
     this(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, idleMs, idleMsCap, maxThreads, vdso,
-        costs, null);
+        costs, null, null, null);
+  }
+
+  public RuntimeSpec(Integer gomaxprocs, Integer cpus, Double cpuLimit, String goVersion, Boolean cgo, Retake retake,
+      Long retakeThreshold, IdleMs idleMs, Integer idleMsCap, Integer maxThreads, Boolean vdso, CostTable costs,
+      Long timerSlack) {
+    this(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, idleMs, idleMsCap, maxThreads, vdso,
+        costs, timerSlack, null, null);
+  }
+
+  public RuntimeSpec(Integer gomaxprocs, Integer cpus, Double cpuLimit, String goVersion, Boolean cgo, Retake retake,
+      Long retakeThreshold, IdleMs idleMs, Integer idleMsCap, Integer maxThreads, Boolean vdso, CostTable costs,
+      String gogc, Long gomemlimit) {
+    this(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, idleMs, idleMsCap, maxThreads, vdso,
+        costs, null, gogc, gomemlimit);
   }
 
   /** Linux's default timer slack, what prctl(PR_SET_TIMERSLACK, 0) restores. */
   public static final long DEFAULT_TIMER_SLACK_NS = 50_000;
+
+  /** GOGC as a percentage, -1 for off (the default is 100). */
+  public int gcPercent() {
+    return gogc == null ? 100 : parseGogc(gogc);
+  }
+
+  /** GOMEMLIMIT in bytes; Long.MAX_VALUE when not set (math.MaxInt64, the runtime's default). */
+  public long memoryLimit() {
+    return gomemlimit == null ? Long.MAX_VALUE : gomemlimit;
+  }
+
+  private static int parseGogc(String text) {
+    String t = text.trim();
+    if (t.equalsIgnoreCase("off")) {
+      return -1;
+    }
+    int v;
+    try {
+      v = Integer.parseInt(t);
+    } catch (NumberFormatException e) {
+      throw new FieldException("gogc", "gogc must be off or a whole number >= 0, got '" + t + "'");
+    }
+    FieldException.require(v >= 0, "gogc", "gogc must be off or >= 0, got %d", v);
+    return v;
+  }
 
   /** How sysmon decides to take a P from a syscall. */
   public enum Retake {
@@ -105,6 +150,10 @@ public record RuntimeSpec(
     FieldException.require(timerSlack == null || timerSlack >= 0, "timer-slack", "timer-slack cannot be negative");
     // prctl(PR_SET_TIMERSLACK, 0) sets the thread back to its default slack.
     timerSlack = timerSlack != null && timerSlack == 0 ? Long.valueOf(DEFAULT_TIMER_SLACK_NS) : timerSlack;
+    if (gogc != null) {
+      parseGogc(gogc);
+    }
+    FieldException.require(gomemlimit == null || gomemlimit > 0, "gomemlimit", "gomemlimit must be a positive size such as 512MB");
   }
 
   /**
@@ -123,13 +172,13 @@ public record RuntimeSpec(
   /** The same runtime with another idle-M policy. */
   public RuntimeSpec withIdleMs(IdleMs policy, int cap) {
     return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, retake, retakeThreshold, policy, cap,
-        maxThreads, vdso, costs, timerSlack);
+        maxThreads, vdso, costs, timerSlack, gogc, gomemlimit);
   }
 
   /** The same runtime with another retake rule. */
   public RuntimeSpec withRetake(Retake rule, long threshold) {
     return new RuntimeSpec(gomaxprocs, cpus, cpuLimit, goVersion, cgo, rule, threshold, idleMs, idleMsCap,
-        maxThreads, vdso, costs, timerSlack);
+        maxThreads, vdso, costs, timerSlack, gogc, gomemlimit);
   }
 
   /** The minor version, e.g. 22 for "1.22". */

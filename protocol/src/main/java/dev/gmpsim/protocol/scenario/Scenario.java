@@ -25,7 +25,40 @@ public record Scenario(
         valueFilter = Sync.IsNone.class) Sync sync,
     Map<String, List<Step>> steps,
     List<Group> workload,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults,
+    // Null when not declared, and then left out of the JSON: run ids of other scenarios stay.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Heap heap) {
+
+  public Scenario(String name, String description, List<String> include, RuntimeSpec runtime, Long duration,
+      Long warmup, Long seed, Long schedtrace, Map<String, Integer> semaphores, Sync sync,
+      Map<String, List<Step>> steps, List<Group> workload, List<Fault> faults) {
+    this(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload,
+        faults, null);
+  }
+
+  /** The heap the GC sees (defaults when the scenario declares none). */
+  public Heap heapOrDefault() {
+    return heap == null ? Heap.DEFAULTS : heap;
+  }
+
+  /** True when some step allocates: then the run has a garbage collector. */
+  public boolean allocates() {
+    List<Step> all = new ArrayList<>();
+    workload.forEach(g -> all.addAll(g.steps()));
+    steps.values().forEach(all::addAll);
+    return anyAlloc(all);
+  }
+
+  private static boolean anyAlloc(List<Step> steps) {
+    for (Step s : steps) {
+      if (s instanceof Step.Alloc
+          || (s instanceof Step.Loop l && anyAlloc(l.steps()))
+          || (s instanceof Step.Spawn sp && anyAlloc(sp.program()))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   public Scenario {
     name = name == null ? "scenario" : name;
@@ -211,7 +244,7 @@ public record Scenario(
     st.putAll(steps);
     Map<String, Integer> se = new TreeMap<>(moreSemaphores);
     se.putAll(semaphores);
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults, heap);
   }
 
   /** True when any group uses a step that needs cgo (the binary is then cgo-linked). */
@@ -234,21 +267,21 @@ public record Scenario(
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults);
+    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults, heap);
   }
 
   public Scenario withFaults(List<Fault> list) {
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list, heap);
   }
 
   public Scenario withRuntime(RuntimeSpec rt) {
-    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults);
+    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults, heap);
   }
 
   public Scenario withDuration(long ns) {
     // A warm-up that no longer fits is dropped, not squeezed to the last nanosecond: the figures
     // then cover the whole (shorter) run instead of an empty window.
-    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults);
+    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults, heap);
   }
 
 }

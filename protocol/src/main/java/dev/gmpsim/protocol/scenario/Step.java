@@ -62,6 +62,17 @@ public sealed interface Step {
     }
   }
 
+  /**
+   * Allocates {@code bytes} on the heap (mallocgc): takes no virtual time of its own, but moves
+   * the GC pacer's heapLive toward its trigger and, during a mark phase, may make the goroutine
+   * assist. A scenario with an alloc step has a garbage collector (docs/gc.md).
+   */
+  record Alloc(long bytes) implements Step {
+    public Alloc {
+      FieldException.require(bytes > 0, "alloc", "alloc must be a positive size such as 10KB");
+    }
+  }
+
   /** Writes a socket: one short non-blocking write syscall. */
   record NetWrite() implements Step {}
 

@@ -19,7 +19,7 @@ final class StepDeserializer extends StdDeserializer<Step> {
           "compute", "syscall", "syscall-block", "raw-syscall", "cgo", "vdso", "net-read", "net-write", "sleep",
           "acquire", "release", "lock-os-thread", "unlock-os-thread", "spawn", "loop", "gosched",
           "block", "exit", "file-read", "call", "request-start", "request-end",
-          "send", "recv", "close", "done", "wait", "set", "pipe-write", "pipe-read", "pipe-close");
+          "send", "recv", "close", "done", "wait", "set", "pipe-write", "pipe-read", "pipe-close", "alloc");
 
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
@@ -191,6 +191,20 @@ final class StepDeserializer extends StdDeserializer<Step> {
         return new Step.Call(text(p, ctxt, kind));
       case "file-read":
         return fileRead(p, ctxt);
+      case "alloc":
+        {
+          if (!p.currentToken().isScalarValue() || p.currentToken() == JsonToken.VALUE_NULL) {
+            ctxt.reportInputMismatch(this, "alloc takes a size such as 10KB, got %s", found(p));
+          }
+          try {
+            return new Step.Alloc(Bytes.parseWithUnit(p.getText()));
+          } catch (FieldException e) {
+            throw e;
+          } catch (IllegalArgumentException e) {
+            ctxt.reportInputMismatch(this, "alloc: %s", e.getMessage());
+            return null;
+          }
+        }
       default:
         if (KINDS.contains(kind)) {
           // A bare kind written as a key with an empty value: "- exit:".

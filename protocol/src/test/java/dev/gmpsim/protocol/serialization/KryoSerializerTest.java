@@ -216,7 +216,9 @@ class KryoSerializerTest {
             2_000_000, 10_000_000, "1.22", 4, true, true, "go", 10_000, "keep", 64, 10_000),
         List.of(new RunSummary.FaultReport("late", "delay", 2,
             List.of(new RunSummary.Firing(1_000, "P[1]", "Retake", "delay 1ms"),
-                new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))));
+                new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))),
+        new RunSummary.Gc(61, 122, 15_000, 53_674, 2_373_275, 0.003, 12_289_525, 0, 18_866_986, 24_146,
+            181_288_960L, 1L << 20, 4L << 20, 4_047_328, "100", 64L << 20));
   }
 
   static Map<String, RunSummary.RuntimeMetric> metrics() {
