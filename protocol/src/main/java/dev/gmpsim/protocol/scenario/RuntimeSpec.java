@@ -89,7 +89,7 @@ public record RuntimeSpec(
         maxThreads >= 2, "max-threads", "max-threads must be at least 2 (main thread and sysmon), got %d",
         maxThreads);
     vdso = vdso == null || vdso;
-    costs = costs == null ? CostTable.DEFAULTS : costs;
+    costs = (costs == null ? CostTable.DEFAULTS : costs).forGo(Integer.parseInt(goVersion.substring(2)));
   }
 
   /**
