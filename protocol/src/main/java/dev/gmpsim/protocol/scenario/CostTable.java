@@ -76,13 +76,11 @@ public record CostTable(
   public CostTable {
     // Defaults: see docs/costs.md for the measurement behind each.
     syscall = orDefault(syscall, "1us", "syscall");
-    entersyscall = orDefault(entersyscall, "40ns", "entersyscall");
-    exitsyscallfast = orDefault(exitsyscallfast, "40ns", "exitsyscallfast");
+    // entersyscall, exitsyscallfast and cgo-call depend on the Go version: forGo fills them.
     exitsyscall0 = orDefault(exitsyscall0, "1us", "exitsyscall0");
     newm = orDefault(newm, "lognormal(140us, 535us)", "clone");
     futexWake = orDefault(futexWake, "lognormal(33us, 51us)", "futex-wake");
     futexPark = orDefault(futexPark, "1us", "futex-park");
-    cgoCall = orDefault(cgoCall, "40ns", "cgo-call");
     vdso = orDefault(vdso, "50ns", "vdso");
     vdsoFallback = orDefault(vdsoFallback, "1us", "vdso-fallback");
     contextSwitch = orDefault(contextSwitch, "2us", "context-switch");
@@ -94,6 +92,24 @@ public record CostTable(
     newproc = orDefault(newproc, "300ns", "newproc");
     gopark = orDefault(gopark, "100ns", "gopark");
     netSyscall = orDefault(netSyscall, "1500ns", "net-syscall");
+  }
+
+  /**
+   * This table with the defaults that depend on the Go version filled in where the scenario gave
+   * none: entersyscall, exitsyscallfast and cgo-call are 40ns each up to Go 1.25 and 20ns from
+   * 1.26, whose syscall hooks and empty cgo call measured half of 1.19's side by side
+   * (calibration/costs-go-1.26.tsv). RuntimeSpec calls it, so a runtime's table is complete.
+   */
+  public CostTable forGo(int goMinor) {
+    if (entersyscall != null && exitsyscallfast != null && cgoCall != null) {
+      return this;
+    }
+    String hook = goMinor >= 26 ? "20ns" : "40ns";
+    return new CostTable(
+        syscall, orDefault(entersyscall, hook, "entersyscall"),
+        orDefault(exitsyscallfast, hook, "exitsyscallfast"), exitsyscall0, newm, futexWake,
+        futexPark, orDefault(cgoCall, hook, "cgo-call"), vdso, vdsoFallback, contextSwitch,
+        timerSlack, syscallWakeup, netpoll, schedule, steal, newproc, gopark, netSyscall);
   }
 
   private static Dist orDefault(Dist v, String dflt, String field) {

@@ -146,7 +146,7 @@ public record RuntimeSpec(
         maxThreads >= 2, "max-threads", "max-threads must be at least 2 (main thread and sysmon), got %d",
         maxThreads);
     vdso = vdso == null || vdso;
-    costs = costs == null ? CostTable.DEFAULTS : costs;
+    costs = (costs == null ? CostTable.DEFAULTS : costs).forGo(Integer.parseInt(goVersion.substring(2)));
     FieldException.require(timerSlack == null || timerSlack >= 0, "timer-slack", "timer-slack cannot be negative");
     // prctl(PR_SET_TIMERSLACK, 0) sets the thread back to its default slack.
     timerSlack = timerSlack != null && timerSlack == 0 ? Long.valueOf(DEFAULT_TIMER_SLACK_NS) : timerSlack;
