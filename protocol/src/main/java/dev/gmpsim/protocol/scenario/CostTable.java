@@ -109,7 +109,8 @@ public record CostTable(
         syscall, orDefault(entersyscall, hook, "entersyscall"),
         orDefault(exitsyscallfast, hook, "exitsyscallfast"), exitsyscall0, newm, futexWake,
         futexPark, orDefault(cgoCall, hook, "cgo-call"), vdso, vdsoFallback, contextSwitch,
-        timerSlack, syscallWakeup, netpoll, schedule, steal, newproc, gopark, netSyscall);
+        timerSlack, syscallWakeup, netpoll, schedule, steal, newproc, gopark, netSyscall,
+        gcSweepTermination, gcMarkTermination, gcMarkPerMb, gcPreempt);
   }
 
   private static Dist orDefault(Dist v, String dflt, String field) {
