@@ -87,7 +87,8 @@ final class Summaries {
             new RunSummary.Invariants(s.invariantChecks(), violated ? 1 : 0),
             RuntimeMetrics.of(run, s.schedLatency),
             settings(run, options),
-            run.faults == null ? null : run.faults.report());
+            run.faults == null ? null : run.faults.report(),
+            run.cpus == null ? null : run.cpus.summary(end - measured, end));
     return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());
   }
 

@@ -37,7 +37,35 @@ public record RunSummary(
     Invariants invariants,
     Map<String, RuntimeMetric> runtimeMetrics,
     Settings settings,
-    List<FaultReport> faults) {
+    List<FaultReport> faults,
+    Cpu cpu) {
+
+  /** The same summary with the CPU model's figures (null when no machine is declared). */
+  public RunSummary withCpu(Cpu c) {
+    return new RunSummary(scenario, modelVersion, goVersion, gomaxprocs, outcome, seed, virtualTimeNs, window, events,
+        threads, ms, retakes, handoffs, exitsyscall, syscalls, cgoCalls, cgoOverheadNs, vdsoCalls, pUtilization,
+        schedLatencyNs, requestLatencyNs, goroutines, scheduler, syscallTable, invariants, runtimeMetrics, settings,
+        faults, c);
+  }
+
+  /**
+   * The CPU model's figures (docs/costs.md, "CPUs"): the machine's {@code cpus} and mean
+   * {@code background} (CPUs), the fraction of the machine's CPU time the process's threads
+   * ({@code process}) and everything ({@code utilisation}) used, and how long a thread that
+   * became runnable waited for a CPU: over all {@code wakeups}, the share that waited, p50, p99
+   * and max.
+   */
+  public record Cpu(
+      int cpus,
+      double background,
+      double process,
+      double utilisation,
+      long wakeups,
+      double waitedShare,
+      long waitP50Ns,
+      long waitP99Ns,
+      long waitMaxNs,
+      long preemptions) {}
 
   /**
    * A runtime/metrics value at the end of the run, under the name a Go program reads it by

@@ -25,7 +25,10 @@ public record Scenario(
         valueFilter = Sync.IsNone.class) Sync sync,
     Map<String, List<Step>> steps,
     List<Group> workload,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults,
+    // Left out of the JSON when not declared, as sync is.
+    @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+        valueFilter = Machine.IsNone.class) Machine machine) {
 
   public Scenario {
     name = name == null ? "scenario" : name;
@@ -59,6 +62,7 @@ public record Scenario(
         workload != null && !workload.isEmpty(), "workload", "a scenario needs a workload");
     workload = List.copyOf(workload);
     faults = faults == null ? List.of() : List.copyOf(faults);
+    machine = machine == null ? Machine.NONE : machine;
   }
 
 
@@ -194,7 +198,7 @@ public record Scenario(
     st.putAll(steps);
     Map<String, Integer> se = new TreeMap<>(moreSemaphores);
     se.putAll(semaphores);
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults, machine);
   }
 
   /** True when any group uses a step that needs cgo (the binary is then cgo-linked). */
@@ -217,21 +221,25 @@ public record Scenario(
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults);
+    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults, machine);
   }
 
   public Scenario withFaults(List<Fault> list) {
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list, machine);
+  }
+
+  public Scenario withMachine(Machine m) {
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults, m);
   }
 
   public Scenario withRuntime(RuntimeSpec rt) {
-    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults);
+    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults, machine);
   }
 
   public Scenario withDuration(long ns) {
     // A warm-up that no longer fits is dropped, not squeezed to the last nanosecond: the figures
     // then cover the whole (shorter) run instead of an empty window.
-    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults);
+    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults, machine);
   }
 
 }

@@ -25,6 +25,7 @@ import dev.gmpsim.protocol.result.RunSummary;
 import dev.gmpsim.protocol.scenario.CostTable;
 import dev.gmpsim.protocol.scenario.Dist;
 import dev.gmpsim.protocol.scenario.Fault;
+import dev.gmpsim.protocol.scenario.Machine;
 import dev.gmpsim.protocol.scenario.Group;
 import dev.gmpsim.protocol.scenario.RuntimeSpec;
 import dev.gmpsim.protocol.scenario.Scenario;
@@ -177,7 +178,9 @@ class KryoSerializerTest {
             new Fault(null, Fault.Kind.SYSCALL_LATENCY, null, null, 5L, null, 0.2, null, Dist.parse("5ms"), null, 3, "read", null, null, null),
             new Fault(null, Fault.Kind.GOMAXPROCS, null, null, null, null, null, null, null, null, null, null, 7L, 2, null),
             new Fault(null, Fault.Kind.CRASH, "P[1]", null, null, null, null, null, null, null, null, null, 2L,
-                null, Fault.Supervision.RESTART)));
+                null, Fault.Supervision.RESTART)),
+        // The machine block and both forms of its background load.
+        new Machine(2, new Machine.Background(List.of(new Machine.Phase(0L, 0.5), new Machine.Phase(1_000_000_000L, 1.5)))));
   }
 
   @Test
@@ -211,7 +214,8 @@ class KryoSerializerTest {
             2_000_000, 10_000_000, "1.22", 4, true, true, "go", 10_000, "keep", 64, 10_000),
         List.of(new RunSummary.FaultReport("late", "delay", 2,
             List.of(new RunSummary.Firing(1_000, "P[1]", "Retake", "delay 1ms"),
-                new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))));
+                new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))),
+        new RunSummary.Cpu(2, 0.5, 0.61, 0.86, 120_000, 0.12, 0, 250_000, 1_400_000, 3_000));
   }
 
   static Map<String, RunSummary.RuntimeMetric> metrics() {
