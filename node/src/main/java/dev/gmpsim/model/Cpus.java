@@ -38,6 +38,8 @@ final class Cpus {
   private long[] lastRun = new long[0];
   private long[] owed = new long[0];
   private int[] victim = new int[0];
+  /** How often each long runner was preempted in its current step. */
+  private int[] hits = new int[0];
   private boolean[] longRunner = new boolean[0];
   /** Threads that may hold a CPU (onFrom set, not yet known to be off before now). */
   private int[] active = new int[16];
@@ -74,7 +76,7 @@ final class Cpus {
     int cap = capacity(t);
     int bursts = 0;
     int longs = 0;
-    int longest = -1;
+    int longest = -1; // the long runner to preempt
     for (int i = 0; i < nactive; i++) {
       int j = active[i];
       if (j == th) {
@@ -82,7 +84,8 @@ final class Cpus {
       }
       if (longRunner[j] && onFrom[j] <= t) {
         longs++;
-        if (longest < 0 || onFrom[j] < onFrom[longest]) {
+        // The one owed least so far: preemptions spread over the long runners, as fair shares do.
+        if (longest < 0 || hits[j] < hits[longest] || hits[j] == hits[longest] && onFrom[j] < onFrom[longest]) {
           longest = j;
         }
       } else {
@@ -94,6 +97,7 @@ final class Cpus {
       if (longs > 0 && bursts + 1 <= cap) {
         // Wake-up preemption: the sleeper has lag, the long runner has used its share.
         victim[th] = longest;
+        hits[longest]++;
         preemptions++;
       } else {
         wait = firstFree(th, t) - t;
@@ -185,6 +189,7 @@ final class Cpus {
     if (th < longRunner.length) {
       longRunner[th] = false;
       owed[th] = 0;
+      hits[th] = 0;
     }
   }
 
@@ -284,6 +289,7 @@ final class Cpus {
     lastRun = Arrays.copyOf(lastRun, size);
     owed = Arrays.copyOf(owed, size);
     victim = Arrays.copyOf(victim, size);
+    hits = Arrays.copyOf(hits, size);
     longRunner = Arrays.copyOf(longRunner, size);
     for (int i = old; i < size; i++) {
       onFrom[i] = -1;

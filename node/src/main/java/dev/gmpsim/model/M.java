@@ -84,6 +84,8 @@ public final class M extends SimActor<M.Command> {
   private long token;
   private long computeStart;
   private long computeEnd;
+  /** The step's CPU work before the CPUs' fair share stretched it (what is left of it is kept on preemption). */
+  private long computeWork;
   private boolean computing;
   /** m.incgo: in a cgo call (no kernel entry to pay for). */
   private boolean incgo;
@@ -267,7 +269,7 @@ public final class M extends SimActor<M.Command> {
     if (run.trace != null) {
       run.trace.mInstant(id, now, "preempt", gName(curg));
     }
-    curg.pendingCompute = computeEnd - now;
+    curg.pendingCompute = remainingWork();
     gosched(now);
     return this;
   }
@@ -626,6 +628,7 @@ public final class M extends SimActor<M.Command> {
   }
 
   private void startCompute(long t, long d) {
+    computeWork = d;
     if (run.cpus != null) {
       d = run.cpus.compute(id + 1, t, d);
     }
@@ -633,6 +636,15 @@ public final class M extends SimActor<M.Command> {
     computeStart = t;
     computeEnd = t + d;
     send(getContext().getSelf(), new StepDone(computeEnd, ++token));
+  }
+
+  /** The work left of the step cut now: without the CPU model, computeEnd - now. */
+  private long remainingWork() {
+    long left = computeEnd - now;
+    if (run.cpus == null || left <= 0 || computeEnd == computeStart) {
+      return left;
+    }
+    return Math.min(computeWork, Math.round((double) computeWork * left / (computeEnd - computeStart)));
   }
 
   private void lockOSThread(long t, G g, boolean user) {
