@@ -641,7 +641,7 @@ public final class M extends SimActor<M.Command> {
   /** The work left of the step cut now: without the CPU model, computeEnd - now. */
   private long remainingWork() {
     long left = computeEnd - now;
-    if (run.cpus == null || left <= 0 || computeEnd == computeStart) {
+    if (run.cpus == null || left <= 0 || computeEnd - computeStart == computeWork) {
       return left;
     }
     return Math.min(computeWork, Math.round((double) computeWork * left / (computeEnd - computeStart)));
