@@ -33,6 +33,14 @@ final class HumanSummary {
     line(b, "retakes", s.retakes() + " retakes, " + s.handoffs() + " handoffs");
     line(b, "exitsyscall", s.exitsyscall().fast() + " fast, " + s.exitsyscall().slow() + " slow");
     line(b, "P utilization", String.format(Locale.ROOT, "%.1f%%", 100 * s.pUtilization()));
+    if (s.cpu() != null) {
+      RunSummary.Cpu c = s.cpu();
+      line(b, "CPUs", String.format(Locale.ROOT,
+          "%d (background %s): %.1f%% busy, %.1f%% by the process; %.1f%% of %d wake-ups waited for one,"
+              + " wait p50 %s p99 %s max %s",
+          c.cpus(), trim(c.background()), 100 * c.utilisation(), 100 * c.process(), 100 * c.waitedShare(),
+          c.wakeups(), us(c.waitP50Ns()), us(c.waitP99Ns()), us(c.waitMaxNs())));
+    }
     line(b, "sched latency", pct(s.schedLatencyNs()));
     if (s.requestLatencyNs() != null) {
       line(b, "request latency", pct(s.requestLatencyNs()));
@@ -80,6 +88,10 @@ final class HumanSummary {
       return ns / 1_000_000L + "ms";
     }
     return ms(ns);
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
   }
 
   static String ms(long ns) {

@@ -375,10 +375,10 @@ class SweepLoaderTest {
     assertNotEquals(
         RunIds.canonical(new dev.gmpsim.protocol.scenario.Scenario(null, null, null, null, null, null, null, null, null, null, null,
             List.of(new dev.gmpsim.protocol.scenario.Group("g", dev.gmpsim.protocol.scenario.Group.Kind.GOROUTINES,
-                1, null, null, null, null, null, null, List.of(new Step.Compute(new Dist.Const(1))), null)), null)),
+                1, null, null, null, null, null, null, List.of(new Step.Compute(new Dist.Const(1))), null)), null, null, null)),
         RunIds.canonical(new dev.gmpsim.protocol.scenario.Scenario(null, null, null, null, null, null, null, null, null, null, null,
             List.of(new dev.gmpsim.protocol.scenario.Group("g", dev.gmpsim.protocol.scenario.Group.Kind.GOROUTINES,
-                1, null, null, null, null, null, null, List.of(new Step.Cgo(new Dist.Const(1))), null)), null)));
+                1, null, null, null, null, null, null, List.of(new Step.Cgo(new Dist.Const(1))), null)), null, null, null)));
   }
 
   @Test

@@ -266,6 +266,8 @@ final class Liveness {
           }
         } else if (ActorRef.class.isAssignableFrom(t) && r.getAccessor().invoke(msg) == p) {
           return true;
+        } else if (Msg.class.isAssignableFrom(t) && names((Msg) r.getAccessor().invoke(msg), i, p)) {
+          return true; // a woken message waiting for its thread's CPU (M.OnCpu)
         }
       }
     } catch (ReflectiveOperationException e) {

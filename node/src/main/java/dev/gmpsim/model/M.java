@@ -51,6 +51,14 @@ public final class M extends SimActor<M.Command> {
   /** The thread exits (idle-ms: pool over its cap). */
   public record Exit(long at) implements Command {}
 
+  /** {@code woken}, delivered again once the woken thread has a CPU (docs/costs.md, "CPUs"). */
+  public record OnCpu(long at, Command woken) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      woken.forEachG(f);
+    }
+  }
+
   enum State {
     IDLE,
     SCHEDULING,
@@ -84,6 +92,8 @@ public final class M extends SimActor<M.Command> {
   private long token;
   private long computeStart;
   private long computeEnd;
+  /** The step's CPU work before the CPUs' fair share stretched it (what is left of it is kept on preemption). */
+  private long computeWork;
   private boolean computing;
   /** m.incgo: in a cgo call (no kernel entry to pay for). */
   private boolean incgo;
@@ -108,6 +118,9 @@ public final class M extends SimActor<M.Command> {
   static Behavior<Command> createM0(RunContext run) {
     MView view = run.mview(0);
     view.state = State.SCHEDULING.label;
+    if (run.cpus != null) {
+      run.cpus.start(1, 0); // m0 runs from the start
+    }
     return run.wrap("M", 0, Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING, view)));
   }
 
@@ -138,12 +151,44 @@ public final class M extends SimActor<M.Command> {
         .on(LockedWait.class, this::onLockedWait)
         .on(Exit.class, this::onExit)
         .on(StwPreempt.class, this::onStwPreempt)
-        .on(WorldStarted.class, this::onWorldStarted);
+        .on(WorldStarted.class, this::onWorldStarted)
+        .on(OnCpu.class, this::onOnCpu);
+  }
+
+  /** Set while a woken message is handled again with its CPU: it must not wait twice. */
+  private boolean granted;
+
+  /**
+   * The thread was woken now (futex, startm, newm): true when it must first wait for a CPU; the
+   * message comes back as {@link OnCpu} when it has one.
+   */
+  private boolean waitsForCpu(Command woken) {
+    if (run.cpus == null || granted) {
+      return false;
+    }
+    long w = run.cpus.wake(id + 1, now);
+    if (w == 0) {
+      return false;
+    }
+    send(getContext().getSelf(), new OnCpu(now + w, woken));
+    return true;
+  }
+
+  private Behavior<Command> onOnCpu(OnCpu o) {
+    granted = true;
+    try {
+      return o.woken() instanceof Start s ? onStart(s) : onExecute((Execute) o.woken());
+    } finally {
+      granted = false;
+    }
   }
 
   private Behavior<Command> onStart(Start s) {
     if (state != State.IDLE) {
       violation("M" + id + " started while " + state);
+      return this;
+    }
+    if (waitsForCpu(s)) {
       return this;
     }
     setState(State.SCHEDULING, now);
@@ -158,6 +203,9 @@ public final class M extends SimActor<M.Command> {
     if (state != State.SCHEDULING && state != State.LOCKED_WAIT) {
       violation("M" + id + " asked to run G" + e.g().id + " while " + state);
       return this;
+    }
+    if (state == State.LOCKED_WAIT && waitsForCpu(e)) {
+      return this; // startlockedm woke this thread
     }
     if (state == State.LOCKED_WAIT) {
       atomics.nmidlelocked--;
@@ -202,6 +250,16 @@ public final class M extends SimActor<M.Command> {
     if (d.token() != token || !computing) {
       return this; // cut short by a preemption
     }
+    if (run.cpus != null) {
+      long owed = run.cpus.owed(id + 1);
+      if (owed > 0) {
+        // Woken threads preempted this one: the step ends that much later.
+        computeEnd = now + owed;
+        send(getContext().getSelf(), new StepDone(computeEnd, ++token));
+        return this;
+      }
+      run.cpus.burst(id + 1);
+    }
     computing = false;
     stats.ranGo(computeStart, now);
     return run(now);
@@ -218,6 +276,9 @@ public final class M extends SimActor<M.Command> {
       return this;
     }
     // gopreempt_m -> goschedImpl: the G goes to the global run queue.
+    if (run.cpus != null) {
+      run.cpus.burst(id + 1);
+    }
     computing = false;
     token++;
     stats.ranGo(computeStart, now);
@@ -225,7 +286,7 @@ public final class M extends SimActor<M.Command> {
     if (run.trace != null) {
       run.trace.mInstant(id, now, "preempt", gName(curg));
     }
-    curg.pendingCompute = computeEnd - now;
+    curg.pendingCompute = remainingWork();
     gosched(now);
     return this;
   }
@@ -669,10 +730,13 @@ public final class M extends SimActor<M.Command> {
     long t0 = t + run.cost.entersyscall();
     curg.status = G.Status._Gsyscall;
     atomics.msInSyscall++;
-    setState(State.SYSCALL, t);
-    send(p, new P.EnterSyscall(t0, id, block, name));
     // The kernel returns at t0 + d; then exitsyscall tries the old P.
     long kernel = incgo ? 0 : run.cost.syscall();
+    if (run.cpus != null) {
+      run.cpus.off(id + 1, t0 + kernel); // on the CPU until the call blocks in the kernel
+    }
+    setState(State.SYSCALL, t);
+    send(p, new P.EnterSyscall(t0, id, block, name));
     send(p, new P.ExitSyscall(t0 + kernel + d, getContext().getSelf(), id, curg));
     p = null;
     pid = -1;
@@ -685,10 +749,23 @@ public final class M extends SimActor<M.Command> {
   }
 
   private void startCompute(long t, long d) {
+    computeWork = d;
+    if (run.cpus != null) {
+      d = run.cpus.compute(id + 1, t, d);
+    }
     computing = true;
     computeStart = t;
     computeEnd = t + d;
     send(getContext().getSelf(), new StepDone(computeEnd, ++token));
+  }
+
+  /** The work left of the step cut now: without the CPU model, computeEnd - now. */
+  private long remainingWork() {
+    long left = computeEnd - now;
+    if (run.cpus == null || left <= 0 || computeEnd - computeStart == computeWork) {
+      return left;
+    }
+    return Math.min(computeWork, Math.round((double) computeWork * left / (computeEnd - computeStart)));
   }
 
   private void lockOSThread(long t, G g, boolean user) {
@@ -852,6 +929,9 @@ public final class M extends SimActor<M.Command> {
   }
 
   private void setState(State s, long t) {
+    if (run.cpus != null && s != State.RUNNING && s != State.SCHEDULING) {
+      run.cpus.off(id + 1, t); // blocked in the kernel, parked on a futex, or gone
+    }
     state = s;
     view.state = s.label;
     if (run.trace != null) {

@@ -62,6 +62,14 @@ public final class P extends SimActor<P.Command> {
     }
   }
 
+  /** The M's return from the kernel, delivered again once its thread has a CPU. */
+  public record OnCpu(long at, ExitSyscall exit) implements Command {
+    @Override
+    public void forEachG(Consumer<G> f) {
+      exit.forEachG(f);
+    }
+  }
+
   /** sysmon's CAS _Psyscall -> _Pidle, valid only for the syscall it saw. */
   public record Retake(long at, long syscalltick) implements Command {}
 
@@ -178,6 +186,7 @@ public final class P extends SimActor<P.Command> {
         .on(RunqPut.class, this::onRunqPut)
         .on(EnterSyscall.class, this::onEnterSyscall)
         .on(ExitSyscall.class, this::onExitSyscall)
+        .on(OnCpu.class, o -> exitSyscall(o.exit()))
         .on(Retake.class, this::onRetake)
         .on(Preempt.class, this::onPreempt)
         .on(StealRequest.class, this::onStealRequest)
@@ -289,6 +298,18 @@ public final class P extends SimActor<P.Command> {
   }
 
   private Behavior<Command> onExitSyscall(ExitSyscall e) {
+    if (run.cpus != null) {
+      // The woken thread runs exitsyscall only once it has a CPU; sysmon may retake meanwhile.
+      long w = run.cpus.wake(e.mid() + 1, now);
+      if (w > 0) {
+        send(getContext().getSelf(), new OnCpu(now + w, e));
+        return this;
+      }
+    }
+    return exitSyscall(e);
+  }
+
+  private Behavior<Command> exitSyscall(ExitSyscall e) {
     if (run.trace != null) {
       run.trace.m(e.mid(), now, TraceRecorder.Kind.NONE, null, -1); // back from the kernel
     }

@@ -43,6 +43,8 @@ public final class RunContext {
   final boolean scheddetail;
   /** The simulator's own limits (not the runtime's): reaching one ends the run. */
   final long maxGoroutines;
+  /** The kernel's CPU scheduler when the scenario declares a machine, else null (CPUs never wait). */
+  final Cpus cpus;
   /** The run's trace recorder, or null (the usual case): every hook checks. */
   final TraceRecorder trace;
   /** The group each spawned program belongs to (by identity), for trace names. */
@@ -78,6 +80,9 @@ public final class RunContext {
     this.dispatcher = dispatcher;
     this.maxGoroutines = maxGoroutines;
     this.trace = trace;
+    this.cpus = scenario.machine().declared()
+        ? new Cpus(scenario.machine(), Math.round(runtime.costs().contextSwitch().mean()), scenario.warmup())
+        : null;
     if (trace != null) {
       trace.bind(this);
     }

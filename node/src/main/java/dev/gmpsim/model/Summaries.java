@@ -88,7 +88,8 @@ final class Summaries {
             RuntimeMetrics.of(run, s.schedLatency),
             settings(run, options),
             run.faults == null ? null : run.faults.report(),
-            gc(run, measured));
+            gc(run, measured),
+            run.cpus == null ? null : run.cpus.summary(end - measured, end));
     return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());
   }
 

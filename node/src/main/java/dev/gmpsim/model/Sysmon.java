@@ -32,6 +32,9 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
 
   record Tick(long at, long token) implements Command {}
 
+  /** A tick delivered again once sysmon's thread has a CPU. */
+  record OnCpu(long at, Tick tick) implements Command {}
+
   private final Atomics atomics;
   private final SchedTrace trace;
   private final boolean schedtraceOn;
@@ -76,11 +79,27 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
   Handlers<Command> handlers() {
     return Handlers.<Command>create()
         .on(Tick.class, this::onTick)
+        .on(OnCpu.class, o -> tick(o.tick()))
         .on(Wake.class, this::onWake)
         .on(RetakeResult.class, this::onRetakeResult);
   }
 
   private Behavior<Command> onTick(Tick t) {
+    if (t.token() != token) {
+      return this;
+    }
+    if (run.cpus != null) {
+      // Back from usleep: sysmon's thread needs a CPU before it looks at the Ps.
+      long w = run.cpus.wake(Cpus.SYSMON, now);
+      if (w > 0) {
+        send(getContext().getSelf(), new OnCpu(now + w, t));
+        return this;
+      }
+    }
+    return tick(t);
+  }
+
+  private Behavior<Command> tick(Tick t) {
     if (t.token() != token) {
       return this;
     }
@@ -99,6 +118,7 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
       atomics.sysmonwait = true;
       run.stats.count(Counter.SYSMON_WAITS);
       long sleep = Math.min(MAX_WAIT_NS, next - now);
+      sleep();
       send(getContext().getSelf(), new Tick(now + sleep, ++token));
       return this;
     }
@@ -163,7 +183,15 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
       delay *= 2;
     }
     delay = Math.min(delay, MAX_DELAY_NS);
+    sleep();
     send(getContext().getSelf(), new Tick(now + delay + run.cost.timerSlack(), ++token));
+  }
+
+  /** usleep / notetsleep: sysmon's thread leaves its CPU. */
+  private void sleep() {
+    if (run.cpus != null) {
+      run.cpus.off(Cpus.SYSMON, now);
+    }
   }
 
   /**

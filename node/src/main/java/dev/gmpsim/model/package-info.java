@@ -51,11 +51,13 @@
  *       remembered, so handoffp can wake the netpoller for a P given up with timers on it.
  *   <li>A syscall shorter than sysmon's shortest sleep (20us) cannot be retaken under the real
  *       rules, so the M runs it without telling its P; the counters still see it.
- *   <li>No CPU scheduler: every M that has work runs at once, however few CPUs the machine has.
- *       Where many threads wake on few CPUs, their wake-ups take longer than the cost table's
- *       (measured on an idle machine), more syscalls outlast two sysmon rounds, and real Go
- *       makes more threads than the model (25-40% more for 100 goroutines making 40k-140k short
- *       syscalls/s on 2 CPUs, calibration/MEASUREMENTS.md).
+ *   <li>CPUs only with a {@code machine:} block ({@link Cpus}, docs/costs.md "CPUs"): then a
+ *       woken thread waits for a CPU when every one holds a burst, preempts a compute step, and
+ *       compute steps share the CPUs fairly. Without the block every M that has work runs at
+ *       once. The CPU time of each path is the cost table's, which was measured as latencies on
+ *       an idle machine: with it, 100 goroutines making 70k-140k nanosleep(100us) calls/s keep
+ *       2 CPUs only 20-40% busy, and real Go still makes 25-40% more threads at GOMAXPROCS 4 and 8
+ *       (calibration/MEASUREMENTS.md).
  *   <li>The kernel is a delay: a thread blocked in a syscall or a C call runs again after its
  *       wait plus a sampled wake-up (timer slack for sleeps, {@code syscall-wakeup} otherwise).
  * </ul>

@@ -44,6 +44,15 @@ class CalibrationMirrorsTest {
     system.getWhenTerminated().toCompletableFuture().join();
   }
 
+  /**
+   * The run options `gmpsim run` (and compare.py) uses: the mirror's schedtrace, as the real runs
+   * had GODEBUG=schedtrace=100 (sysmon then never sleeps on sysmonwait).
+   */
+  static RunOptions options(Scenario sc) {
+    RunOptions o = RunOptions.seed(sc.seed());
+    return sc.schedtrace() == null ? o : o.withSchedtrace(sc.schedtrace(), false);
+  }
+
   static Path calibration() {
     return ExampleScenariosTest.examples().resolveSibling("calibration");
   }
@@ -61,7 +70,7 @@ class CalibrationMirrorsTest {
     List<Integer> real = RealGoCalibrationTest.realPeaks(kase, params, procs);
     assertFalse(real.isEmpty(), "no real measurement for " + kase + " " + params);
     Scenario sc = ScenarioLoader.load(calibration().resolve("scenarios").resolve(scenario + ".yaml"));
-    RunSummary s = Simulation.run(system, sc, RunOptions.seed(sc.seed())).summary();
+    RunSummary s = Simulation.run(system, sc, CalibrationMirrorsTest.options(sc)).summary();
     assertEquals("ok", s.outcome());
     long peak = s.threads().peak();
     for (int r : real) {

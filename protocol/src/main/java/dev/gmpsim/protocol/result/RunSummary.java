@@ -38,7 +38,9 @@ public record RunSummary(
     Map<String, RuntimeMetric> runtimeMetrics,
     Settings settings,
     List<FaultReport> faults,
-    Gc gc) {
+    Gc gc,
+    // The CPU model's figures: null, and left out of the JSON, when no machine is declared.
+    @JsonInclude(JsonInclude.Include.NON_NULL) Cpu cpu) {
 
   /** A summary of a run without a garbage collector (no step allocates): no gc block. */
   public RunSummary(String scenario, String modelVersion, String goVersion, int gomaxprocs, String outcome,
@@ -49,7 +51,7 @@ public record RunSummary(
       Map<String, RuntimeMetric> runtimeMetrics, Settings settings, List<FaultReport> faults) {
     this(scenario, modelVersion, goVersion, gomaxprocs, outcome, seed, virtualTimeNs, window, events, threads, ms,
         retakes, handoffs, exitsyscall, syscalls, cgoCalls, cgoOverheadNs, vdsoCalls, pUtilization, schedLatencyNs,
-        requestLatencyNs, goroutines, scheduler, syscallTable, invariants, runtimeMetrics, settings, faults, null);
+        requestLatencyNs, goroutines, scheduler, syscallTable, invariants, runtimeMetrics, settings, faults, null, null);
   }
 
   /**
@@ -77,6 +79,33 @@ public record RunSummary(
       long lastTriggerBytes,
       String gogc,
       Long gomemlimitBytes) {}
+
+  /** The same summary with the CPU model's figures (null when no machine is declared). */
+  public RunSummary withCpu(Cpu c) {
+    return new RunSummary(scenario, modelVersion, goVersion, gomaxprocs, outcome, seed, virtualTimeNs, window, events,
+        threads, ms, retakes, handoffs, exitsyscall, syscalls, cgoCalls, cgoOverheadNs, vdsoCalls, pUtilization,
+        schedLatencyNs, requestLatencyNs, goroutines, scheduler, syscallTable, invariants, runtimeMetrics, settings,
+        faults, gc, c);
+  }
+
+  /**
+   * The CPU model's figures (docs/costs.md, "CPUs"): the machine's {@code cpus} and mean
+   * {@code background} (CPUs), the fraction of the machine's CPU time the process's threads
+   * ({@code process}) and everything ({@code utilisation}) used, and how long a thread that
+   * became runnable waited for a CPU: over all {@code wakeups}, the share that waited, p50, p99
+   * and max.
+   */
+  public record Cpu(
+      int cpus,
+      double background,
+      double process,
+      double utilisation,
+      long wakeups,
+      double waitedShare,
+      long waitP50Ns,
+      long waitP99Ns,
+      long waitMaxNs,
+      long preemptions) {}
 
   /**
    * A runtime/metrics value at the end of the run, under the name a Go program reads it by

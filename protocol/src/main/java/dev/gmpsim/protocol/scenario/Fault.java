@@ -136,14 +136,14 @@ public record Fault(
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("P", List.of("Acquire", "Schedule", "RunqPut", "EnterSyscall", "ExitSyscall", "Retake",
         "Preempt", "StealRequest", "Stolen", "Work", "Polled", "TimersRun", "Drop", "Destroy", "Init",
-        "GcStop", "StwStop", "StwRestart"));
+        "GcStop", "StwStop", "StwRestart", "OnCpu"));
     m.put("M", List.of("Start", "Execute", "Resume", "StepDone", "Preempt", "Stopped", "LockedWait",
-        "Exit", "StwPreempt", "WorldStarted"));
+        "Exit", "StwPreempt", "WorldStarted", "OnCpu"));
     m.put("sched", List.of("Handoff", "WakeP", "ResetSpinning", "StartTemplateThread",
         "GlobrunqPut", "GlobrunqGet", "Inject", "Polled", "ReleaseP", "Stopm", "ExitSyscallSlow",
         "NetpollReturned", "Ready", "MExit", "SysmonNetpoll", "SetMaxThreads", "Procresize",
         "PDestroyed", "StopTheWorld", "PStopped", "StartTheWorld"));
-    m.put("sysmon", List.of("Wake", "RetakeResult", "Tick"));
+    m.put("sysmon", List.of("Wake", "RetakeResult", "Tick", "OnCpu"));
     m.put("netpoller", List.of("Park", "AddTimer", "Poll", "PollForSysmon", "RunTimers",
         "WakeNetPoller", "BlockingPoll", "FdReady", "TimerFire", "PollTimeout", "PollReturn",
         "MoveTimers", "PipeReady", "PipeDeadline", "PipeDeadlineFire"));

@@ -181,6 +181,15 @@ public record RuntimeSpec(
         maxThreads, vdso, costs, timerSlack, gogc, gomemlimit);
   }
 
+  /**
+   * The same runtime on {@code n} CPUs ({@code machine.cpus} given, {@code runtime.cpus} not);
+   * GOMAXPROCS follows them unless the file set it.
+   */
+  public RuntimeSpec withCpus(int n, boolean gomaxprocsFollows) {
+    return new RuntimeSpec(gomaxprocsFollows ? null : gomaxprocs, n, cpuLimit, goVersion, cgo, retake, retakeThreshold,
+        idleMs, idleMsCap, maxThreads, vdso, costs);
+  }
+
   /** The minor version, e.g. 22 for "1.22". */
   public int goMinor() {
     return Integer.parseInt(goVersion.substring(2));

@@ -27,13 +27,16 @@ public record Scenario(
     List<Group> workload,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Fault> faults,
     // Null when not declared, and then left out of the JSON: run ids of other scenarios stay.
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Heap heap) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Heap heap,
+    // Left out of the JSON when not declared, as sync is.
+    @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+        valueFilter = Machine.IsNone.class) Machine machine) {
 
   public Scenario(String name, String description, List<String> include, RuntimeSpec runtime, Long duration,
       Long warmup, Long seed, Long schedtrace, Map<String, Integer> semaphores, Sync sync,
       Map<String, List<Step>> steps, List<Group> workload, List<Fault> faults) {
     this(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload,
-        faults, null);
+        faults, null, null);
   }
 
   /** The heap the GC sees (defaults when the scenario declares none). */
@@ -92,6 +95,7 @@ public record Scenario(
         workload != null && !workload.isEmpty(), "workload", "a scenario needs a workload");
     workload = List.copyOf(workload);
     faults = faults == null ? List.of() : List.copyOf(faults);
+    machine = machine == null ? Machine.NONE : machine;
   }
 
 
@@ -244,7 +248,7 @@ public record Scenario(
     st.putAll(steps);
     Map<String, Integer> se = new TreeMap<>(moreSemaphores);
     se.putAll(semaphores);
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults, heap);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, se, sync, st, workload, faults, heap, machine);
   }
 
   /** True when any group uses a step that needs cgo (the binary is then cgo-linked). */
@@ -267,21 +271,25 @@ public record Scenario(
   }
 
   public Scenario withSeed(long newSeed) {
-    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults, heap);
+    return new Scenario(name, description, include, runtime, duration, warmup, newSeed, schedtrace, semaphores, sync, steps, workload, faults, heap, machine);
   }
 
   public Scenario withFaults(List<Fault> list) {
-    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list, heap);
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, list, heap, machine);
+  }
+
+  public Scenario withMachine(Machine m) {
+    return new Scenario(name, description, include, runtime, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults, heap, m);
   }
 
   public Scenario withRuntime(RuntimeSpec rt) {
-    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults, heap);
+    return new Scenario(name, description, include, rt, duration, warmup, seed, schedtrace, semaphores, sync, steps, workload, faults, heap, machine);
   }
 
   public Scenario withDuration(long ns) {
     // A warm-up that no longer fits is dropped, not squeezed to the last nanosecond: the figures
     // then cover the whole (shorter) run instead of an empty window.
-    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults, heap);
+    return new Scenario(name, description, include, runtime, ns, warmup < ns ? warmup : 0, seed, schedtrace, semaphores, sync, steps, workload, faults, heap, machine);
   }
 
 }

@@ -66,11 +66,41 @@ public final class ScenarioLoader {
     if (!steps.isEmpty() || !semaphores.isEmpty()) {
       s = s.withLibrary(steps, semaphores);
     }
+    s = machineCpus(name, text, s);
     List<Scenario.Problem> problems = s.problems();
     if (!problems.isEmpty()) {
       Scenario.Problem p = problems.get(0);
       int[] at = locate(text, p.path());
       throw new ScenarioException(name, at == null ? 0 : at[0], at == null ? 0 : at[1], p.path(), p.message());
+    }
+    return s;
+  }
+
+  /**
+   * runtime.cpus is an alias of machine.cpus: both given must agree; either one turns the CPU
+   * model on, and GOMAXPROCS follows machine.cpus unless the file sets it.
+   */
+  private static Scenario machineCpus(String name, String text, Scenario s) throws ScenarioException {
+    JsonNode rt = YamlText.tree(YAML, name, text).path("runtime");
+    boolean runtimeCpus = rt.has("cpus");
+    Integer cpus = s.machine().cpus();
+    if (cpus != null && runtimeCpus && s.runtime().cpus() != cpus.intValue()) {
+      int[] at = locate(text, "machine.cpus");
+      throw new ScenarioException(name, at == null ? 0 : at[0], at == null ? 0 : at[1], "machine.cpus",
+          "machine.cpus (" + cpus + ") and runtime.cpus (" + s.runtime().cpus()
+              + ") disagree; runtime.cpus is an alias: give one of them");
+    }
+    if (cpus != null && !runtimeCpus) {
+      return s.withRuntime(s.runtime().withCpus(cpus, !rt.has("gomaxprocs")));
+    }
+    if (cpus == null && (runtimeCpus || s.machine().declared())) {
+      try {
+        return s.withMachine(s.machine().withCpus(s.runtime().cpus()));
+      } catch (FieldException e) {
+        String key = "machine." + e.field();
+        int[] at = locate(text, key);
+        throw new ScenarioException(name, at == null ? 0 : at[0], at == null ? 0 : at[1], key, e.getMessage());
+      }
     }
     return s;
   }

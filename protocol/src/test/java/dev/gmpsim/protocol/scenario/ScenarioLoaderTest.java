@@ -270,7 +270,7 @@ class ScenarioLoaderTest {
             "t.yaml:4:5: workload[0].steps: 'steps' is written twice (first at line 3); remove one"),
         Arguments.of("worklaod:\n  - kind: goroutines\n    steps: [block]\n",
             "t.yaml:1:1: worklaod: unknown key 'worklaod' (did you mean 'workload'?); valid keys: description, duration,"
-                + " faults, heap, include, name, runtime, schedtrace, seed, semaphores, steps, sync, warmup, workload"),
+                + " faults, heap, include, machine, name, runtime, schedtrace, seed, semaphores, steps, sync, warmup, workload"),
         Arguments.of("5\n", "t.yaml:1:1: the file must be a mapping of keys (name:, runtime:, workload:, ...), not a single value (5)"),
         Arguments.of("- a\n", "t.yaml:1:1: the file must be a mapping of keys (name:, runtime:, workload:, ...), not a list"),
         Arguments.of(BLOCK + "---\n" + BLOCK, "t.yaml:4:1: a second YAML document starts here ('---'); the file must hold one"),

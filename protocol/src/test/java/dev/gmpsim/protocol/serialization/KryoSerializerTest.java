@@ -25,6 +25,7 @@ import dev.gmpsim.protocol.result.RunSummary;
 import dev.gmpsim.protocol.scenario.CostTable;
 import dev.gmpsim.protocol.scenario.Dist;
 import dev.gmpsim.protocol.scenario.Fault;
+import dev.gmpsim.protocol.scenario.Machine;
 import dev.gmpsim.protocol.scenario.Group;
 import dev.gmpsim.protocol.scenario.RuntimeSpec;
 import dev.gmpsim.protocol.scenario.Scenario;
@@ -182,7 +183,10 @@ class KryoSerializerTest {
             new Fault(null, Fault.Kind.SYSCALL_LATENCY, null, null, 5L, null, 0.2, null, Dist.parse("5ms"), null, 3, "read", null, null, null),
             new Fault(null, Fault.Kind.GOMAXPROCS, null, null, null, null, null, null, null, null, null, null, 7L, 2, null),
             new Fault(null, Fault.Kind.CRASH, "P[1]", null, null, null, null, null, null, null, null, null, 2L,
-                null, Fault.Supervision.RESTART)));
+                null, Fault.Supervision.RESTART)),
+        // The machine block and both forms of its background load.
+        new dev.gmpsim.protocol.scenario.Heap(50L << 20, 1L << 20),
+        new Machine(2, new Machine.Background(List.of(new Machine.Phase(0L, 0.5), new Machine.Phase(1_000_000_000L, 1.5)))));
   }
 
   @Test
@@ -218,7 +222,8 @@ class KryoSerializerTest {
             List.of(new RunSummary.Firing(1_000, "P[1]", "Retake", "delay 1ms"),
                 new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))),
         new RunSummary.Gc(61, 122, 15_000, 53_674, 2_373_275, 0.003, 12_289_525, 0, 18_866_986, 24_146,
-            181_288_960L, 1L << 20, 4L << 20, 4_047_328, "100", 64L << 20));
+            181_288_960L, 1L << 20, 4L << 20, 4_047_328, "100", 64L << 20),
+        new RunSummary.Cpu(2, 0.5, 0.61, 0.86, 120_000, 0.12, 0, 250_000, 1_400_000, 3_000));
   }
 
   static Map<String, RunSummary.RuntimeMetric> metrics() {
