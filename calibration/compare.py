@@ -74,6 +74,13 @@ CASES = [
     ("network-k100-r20000-p4", "network", "k=100 rate=20000 work=20us", 4),
     ("network-k100-r2000-sys50us", "network", "k=100 rate=2000 work=20us sys=50us", 2),
     ("network-k100-r20000-sys50us", "network", "k=100 rate=20000 work=20us sys=50us", 2),
+] + [
+    (f"network-k100-r10000-readfile-gogc{g}", "network", f"k=100 rate=10000 work=20us readfile=4KB gogc={g}", 2)
+    for g in ("100", "off")
+] + [
+    (f"network-k100-r10000-alloc16k-gogc{g}", "network",
+     f"k=100 rate=10000 work=20us readfile=4KB alloc=16KB gogc={g}", 2) for g in ("50", "100", "400", "off")
+] + [
     # The scenario language's pipes and unbuffered channels (collect.sh sections r and s).
     ("pipewake-n100-1ms", "pipewake", "n=100 every=1ms sys=0", 2),
     ("pipewake-n100-1ms-sys100us", "pipewake", "n=100 every=1ms sys=100us", 2),
