@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
   Path sweep;
 
   @Option(names = "--scale", description = "Instead: what a big scenario costs: events/s, ns per event and heap for "
-      + "workload A at 500, 5,000 and 50,000 connections, workload C with 500 and 5,000 cgo calls in flight and a "
+      + "workload A at 500, 5,000 and 50,000 connections, workload C with 50ms and 500ms cgo calls and a "
       + "million parked goroutines, each run once after a warm-up (3s of virtual time, 1s with --quick).")
   boolean scale;
 

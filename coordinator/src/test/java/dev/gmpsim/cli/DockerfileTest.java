@@ -29,7 +29,7 @@ class DockerfileTest {
 
   static final Path ROOT = Files.exists(Path.of("..", "deploy", "Dockerfile")) ? Path.of("..") : Path.of(".");
   static final List<String> JVM_FLAGS = List.of(
-      "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xss4m");
+      "-XX:+UseG1GC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xss4m");
 
   /** One Dockerfile instruction: keyword and the rest, continuation lines joined. */
   record Instruction(String keyword, String args) {}
