@@ -187,7 +187,7 @@ public record RuntimeSpec(
    */
   public RuntimeSpec withCpus(int n, boolean gomaxprocsFollows) {
     return new RuntimeSpec(gomaxprocsFollows ? null : gomaxprocs, n, cpuLimit, goVersion, cgo, retake, retakeThreshold,
-        idleMs, idleMsCap, maxThreads, vdso, costs);
+        idleMs, idleMsCap, maxThreads, vdso, costs, timerSlack, gogc, gomemlimit);
   }
 
   /** The minor version, e.g. 22 for "1.22". */
