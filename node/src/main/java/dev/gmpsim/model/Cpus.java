@@ -21,6 +21,11 @@ import org.HdrHistogram.Histogram;
  */
 final class Cpus {
   static final int SYSMON = 0;
+
+  /** M {@code mid}'s thread (sysmon's is {@link #SYSMON}). */
+  static int m(int mid) {
+    return mid + 1;
+  }
   private static final long OPEN = Long.MAX_VALUE;
   /** EEVDF's base slice before scaling (sysctl_sched_base_slice, 0.75ms). */
   static final long BASE_SLICE_NS = 750_000;

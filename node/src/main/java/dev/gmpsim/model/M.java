@@ -119,7 +119,7 @@ public final class M extends SimActor<M.Command> {
     MView view = run.mview(0);
     view.state = State.SCHEDULING.label;
     if (run.cpus != null) {
-      run.cpus.start(1, 0); // m0 runs from the start
+      run.cpus.start(Cpus.m(0), 0); // m0 runs from the start
     }
     return run.wrap("M", 0, Behaviors.setup(ctx -> new M(ctx, run, 0, State.SCHEDULING, view)));
   }
@@ -163,15 +163,7 @@ public final class M extends SimActor<M.Command> {
    * message comes back as {@link OnCpu} when it has one.
    */
   private boolean waitsForCpu(Command woken) {
-    if (run.cpus == null || granted) {
-      return false;
-    }
-    long w = run.cpus.wake(id + 1, now);
-    if (w == 0) {
-      return false;
-    }
-    send(getContext().getSelf(), new OnCpu(now + w, woken));
-    return true;
+    return !granted && waitsForCpu(Cpus.m(id), at -> new OnCpu(at, woken));
   }
 
   private Behavior<Command> onOnCpu(OnCpu o) {
@@ -251,14 +243,14 @@ public final class M extends SimActor<M.Command> {
       return this; // cut short by a preemption
     }
     if (run.cpus != null) {
-      long owed = run.cpus.owed(id + 1);
+      long owed = run.cpus.owed(Cpus.m(id));
       if (owed > 0) {
         // Woken threads preempted this one: the step ends that much later.
         computeEnd = now + owed;
         send(getContext().getSelf(), new StepDone(computeEnd, ++token));
         return this;
       }
-      run.cpus.burst(id + 1);
+      run.cpus.burst(Cpus.m(id));
     }
     computing = false;
     stats.ranGo(computeStart, now);
@@ -277,7 +269,7 @@ public final class M extends SimActor<M.Command> {
     }
     // gopreempt_m -> goschedImpl: the G goes to the global run queue.
     if (run.cpus != null) {
-      run.cpus.burst(id + 1);
+      run.cpus.burst(Cpus.m(id));
     }
     computing = false;
     token++;
@@ -733,7 +725,7 @@ public final class M extends SimActor<M.Command> {
     // The kernel returns at t0 + d; then exitsyscall tries the old P.
     long kernel = incgo ? 0 : run.cost.syscall();
     if (run.cpus != null) {
-      run.cpus.off(id + 1, t0 + kernel); // on the CPU until the call blocks in the kernel
+      run.cpus.off(Cpus.m(id), t0 + kernel); // on the CPU until the call blocks in the kernel
     }
     setState(State.SYSCALL, t);
     send(p, new P.EnterSyscall(t0, id, block, name));
@@ -751,7 +743,7 @@ public final class M extends SimActor<M.Command> {
   private void startCompute(long t, long d) {
     computeWork = d;
     if (run.cpus != null) {
-      d = run.cpus.compute(id + 1, t, d);
+      d = run.cpus.compute(Cpus.m(id), t, d);
     }
     computing = true;
     computeStart = t;
@@ -930,7 +922,7 @@ public final class M extends SimActor<M.Command> {
 
   private void setState(State s, long t) {
     if (run.cpus != null && s != State.RUNNING && s != State.SCHEDULING) {
-      run.cpus.off(id + 1, t); // blocked in the kernel, parked on a futex, or gone
+      run.cpus.off(Cpus.m(id), t); // blocked in the kernel, parked on a futex, or gone
     }
     state = s;
     view.state = s.label;

@@ -298,15 +298,8 @@ public final class P extends SimActor<P.Command> {
   }
 
   private Behavior<Command> onExitSyscall(ExitSyscall e) {
-    if (run.cpus != null) {
-      // The woken thread runs exitsyscall only once it has a CPU; sysmon may retake meanwhile.
-      long w = run.cpus.wake(e.mid() + 1, now);
-      if (w > 0) {
-        send(getContext().getSelf(), new OnCpu(now + w, e));
-        return this;
-      }
-    }
-    return exitSyscall(e);
+    // The woken thread runs exitsyscall only once it has a CPU; sysmon may retake meanwhile.
+    return waitsForCpu(Cpus.m(e.mid()), at -> new OnCpu(at, e)) ? this : exitSyscall(e);
   }
 
   private Behavior<Command> exitSyscall(ExitSyscall e) {
@@ -526,15 +519,22 @@ public final class P extends SimActor<P.Command> {
         // exitsyscallfast_pidle lost to the stop-the-world: exitsyscall0 (G global, M stops).
         send(run.sched, new Sched.ExitSyscallSlow(now, a.m(), a.mid(), a.g()));
         mStops = false;
-      } else if (a.g().gcWorker) {
-        run.gc.unrun(a.g());
       } else {
-        runqput(a.g(), true);
+        keepForAfterStop(a.g());
       }
     }
     status = _Pgcstop;
     publish();
     send(run.sched, new Sched.PStopped(now, id, mStops ? a.m() : null, a.mid(), mStops && a.spinning()));
+  }
+
+  /** The world is stopping before {@code g} runs: it waits for after (a worker goes back to its pool). */
+  private void keepForAfterStop(G g) {
+    if (g.gcWorker) {
+      run.gc.unrun(g);
+    } else {
+      runqput(g, true);
+    }
   }
 
   /** gcstopm: the holding M lets go of the P, which stops; the M stops (stopm). */
@@ -778,12 +778,7 @@ public final class P extends SimActor<P.Command> {
       return;
     }
     if (atomics.gcwaiting) {
-      // The world is stopping: keep the G for after it (a worker goes back to its pool).
-      if (g.gcWorker) {
-        run.gc.unrun(g);
-      } else {
-        runqput(g, true);
-      }
+      keepForAfterStop(g);
       gcstopm();
       return;
     }

@@ -73,6 +73,22 @@ public abstract class SimActor<C extends Msg> extends AbstractBehavior<C> {
   }
 
   /** Reports a broken invariant: the run ends with outcome invariant-violated. */
+  /**
+   * Thread {@code thread} ({@link Cpus}) was woken now: true when it must first wait for a CPU;
+   * {@code again} makes the message this actor handles once it has one, at the time it is given.
+   */
+  protected final boolean waitsForCpu(int thread, java.util.function.LongFunction<C> again) {
+    if (run.cpus == null) {
+      return false;
+    }
+    long w = run.cpus.wake(thread, now);
+    if (w == 0) {
+      return false;
+    }
+    send(getContext().getSelf(), again.apply(now + w));
+    return true;
+  }
+
   protected final void violation(String what) {
     run.stats().violation(what);
   }

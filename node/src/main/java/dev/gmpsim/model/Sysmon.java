@@ -88,15 +88,8 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
     if (t.token() != token) {
       return this;
     }
-    if (run.cpus != null) {
-      // Back from usleep: sysmon's thread needs a CPU before it looks at the Ps.
-      long w = run.cpus.wake(Cpus.SYSMON, now);
-      if (w > 0) {
-        send(getContext().getSelf(), new OnCpu(now + w, t));
-        return this;
-      }
-    }
-    return tick(t);
+    // Back from usleep: sysmon's thread needs a CPU before it looks at the Ps.
+    return waitsForCpu(Cpus.SYSMON, at -> new OnCpu(at, t)) ? this : tick(t);
   }
 
   private Behavior<Command> tick(Tick t) {
