@@ -37,8 +37,9 @@ final class EventList {
    * which is counted as a dead letter and not delivered. Null in every other run.
    */
   java.util.function.Predicate<Clock.Out> deadLetter;
-  /** The message being taken while the samples before its time are written. */
-  private Clock.Out taking;
+  /** The message being taken while the samples before its time are written (receiver, message). */
+  private ActorRef<?> takingTo;
+  private Msg takingMsg;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -60,9 +61,9 @@ final class EventList {
   }
 
   /** Puts one message in the list (a fault's delayed or duplicated message): a new sequence number. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   void add(ActorRef<?> to, Msg msg) {
-    add(List.of(new Clock.Out((ActorRef) to, msg)));
+    put(to, msg);
+    checkPending();
   }
 
   void wallTimeout(long ns) {
@@ -83,13 +84,28 @@ final class EventList {
   void add(List<Clock.Out> out) {
     for (int i = 0, n = out.size(); i < n; i++) {
       Clock.Out o = out.get(i);
-      long at = o.msg().at();
-      if (at < now) {
-        stats.violation("message " + o.msg().getClass().getSimpleName() + " scheduled in the past");
-        continue;
-      }
-      queue.add(o);
+      put(o.to(), o.msg());
     }
+    checkPending();
+  }
+
+  /** What an actor's handler sent, in the order it sent it ({@code n} messages). */
+  void add(ActorRef<?>[] to, Msg[] msg, int n) {
+    for (int i = 0; i < n; i++) {
+      put(to[i], msg[i]);
+    }
+    checkPending();
+  }
+
+  private void put(ActorRef<?> to, Msg msg) {
+    if (msg.at() < now) {
+      stats.violation("message " + msg.getClass().getSimpleName() + " scheduled in the past");
+      return;
+    }
+    queue.add(to, msg);
+  }
+
+  private void checkPending() {
     if (queue.size() > maxPending) {
       halt(String.format(java.util.Locale.ROOT, "limit: %,d pending events", maxPending));
     }
@@ -100,27 +116,60 @@ final class EventList {
    * handle it without a trip through its mailbox; null otherwise.
    */
   Msg pollFor(ActorRef<?> self) {
-    Clock.Out next = queue.peek();
-    if (next == null || next.to() != self || next.msg().at() > endTime || stopping()) {
+    if (!queue.ready() || queue.headTo() != self || queue.headAt() > endTime || stopping()) {
       return null;
     }
     inPlace++;
     return take();
   }
 
+  /**
+   * True when nothing the run has pending falls at or before {@code t} and the run goes on to
+   * {@code t}: an event at {@code t} sent now would be the next one delivered. The one place
+   * that answers "can anything happen before t" for the in-place paths.
+   */
+  boolean nothingBefore(long t) {
+    return t <= endTime && !stopping() && queue.minAt() > t;
+  }
+
+  /**
+   * {@code msg}, which {@code self} has just sent itself (after everything else its handler
+   * sent), is taken at once when it is the next event: exactly what putting it in the list and
+   * {@link #pollFor} would do, without the list. False when it must go through the list.
+   */
+  boolean takeOwn(ActorRef<?> self, Msg msg) {
+    long at = msg.at();
+    // The pending limit counts it as if it had been put in the list.
+    if (at < now || !nothingBefore(at) || queue.size() + 1 > maxPending) {
+      return false;
+    }
+    inPlace++;
+    arrive(at, self, msg);
+    return true;
+  }
+
+  /** Takes the head of the queue ({@link EventHeap#ready} was true). */
   private Msg take() {
-    Clock.Out o = queue.poll();
-    long at = o.msg().at();
-    ActorRef<?> to = o.to();
-    Msg msg = o.msg();
+    long at = queue.headAt();
+    ActorRef<?> to = queue.headTo();
+    Msg msg = queue.headMsg();
+    queue.remove();
+    arrive(at, to, msg);
+    return msg;
+  }
+
+  /** The run's time moves to {@code at} (samples, trace) and {@code msg} counts as delivered. */
+  private void arrive(long at, ActorRef<?> to, Msg msg) {
     if (at > now) {
       // The samples' checks must still see the message being taken as in flight.
-      taking = o;
+      takingTo = to;
+      takingMsg = msg;
       stats.sampleUntil(at, false);
       if (trace != null) {
         trace.advance(now);
       }
-      taking = null;
+      takingTo = null;
+      takingMsg = null;
       now = at;
     }
     events++;
@@ -135,7 +184,6 @@ final class EventList {
     if (TRACE) {
       System.err.println(at + " " + to.path().name() + " <- " + msg);
     }
-    return msg;
   }
 
   /**
@@ -159,12 +207,13 @@ final class EventList {
     if (over) {
       return;
     }
-    Clock.Out next = queue.peek();
-    while (deadLetter != null && next != null && !stopping() && next.msg().at() <= endTime && deadLetter.test(next)) {
+    boolean any = queue.ready();
+    while (deadLetter != null && any && !stopping() && queue.headAt() <= endTime
+        && deadLetter.test(head())) {
       take();
-      next = queue.peek();
+      any = queue.ready();
     }
-    if (stopping() || next == null || next.msg().at() > endTime) {
+    if (stopping() || !any || queue.headAt() > endTime) {
       over = true;
       String outcome = outcome();
       long t = outcome == null ? endTime : now;
@@ -178,12 +227,20 @@ final class EventList {
       clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));
       return;
     }
-    next.to().tell(take());
+    @SuppressWarnings("rawtypes")
+    ActorRef to = queue.headTo();
+    to.tell(take());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Clock.Out head() {
+    return new Clock.Out((ActorRef) queue.headTo(), queue.headMsg());
   }
 
   /** True if some message still in the list satisfies {@code p} (a scan: for rare checks only). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   boolean anyPending(java.util.function.Predicate<Clock.Out> p) {
-    if (taking != null && p.test(taking)) {
+    if (takingMsg != null && p.test(new Clock.Out((ActorRef) takingTo, takingMsg))) {
       return true;
     }
     boolean[] found = {false};
