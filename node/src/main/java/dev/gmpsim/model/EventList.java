@@ -37,9 +37,8 @@ final class EventList {
    * which is counted as a dead letter and not delivered. Null in every other run.
    */
   java.util.function.Predicate<Clock.Out> deadLetter;
-  /** The message being taken while the samples before its time are written (receiver, message). */
-  private ActorRef<?> takingTo;
-  private Msg takingMsg;
+  /** The message being taken while the samples before its time are written. */
+  private Clock.Out taking;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -116,7 +115,8 @@ final class EventList {
    * handle it without a trip through its mailbox; null otherwise.
    */
   Msg pollFor(ActorRef<?> self) {
-    if (!queue.ready() || queue.headTo() != self || queue.headAt() > endTime || stopping()) {
+    Clock.Out next = queue.peek();
+    if (next == null || next.to() != self || next.msg().at() > endTime || stopping()) {
       return null;
     }
     inPlace++;
@@ -144,32 +144,31 @@ final class EventList {
       return false;
     }
     inPlace++;
-    arrive(at, self, msg);
+    arrive(at, self, msg, null);
     return true;
   }
 
-  /** Takes the head of the queue ({@link EventHeap#ready} was true). */
   private Msg take() {
-    long at = queue.headAt();
-    ActorRef<?> to = queue.headTo();
-    Msg msg = queue.headMsg();
-    queue.remove();
-    arrive(at, to, msg);
+    Clock.Out o = queue.poll();
+    Msg msg = o.msg();
+    arrive(msg.at(), o.to(), msg, o);
     return msg;
   }
 
-  /** The run's time moves to {@code at} (samples, trace) and {@code msg} counts as delivered. */
-  private void arrive(long at, ActorRef<?> to, Msg msg) {
+  /**
+   * The run's time moves to {@code at} (samples, trace) and {@code msg} counts as delivered;
+   * {@code o} is its list entry, or null when it never entered the list.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void arrive(long at, ActorRef<?> to, Msg msg, Clock.Out o) {
     if (at > now) {
       // The samples' checks must still see the message being taken as in flight.
-      takingTo = to;
-      takingMsg = msg;
+      taking = o != null ? o : new Clock.Out((ActorRef) to, msg);
       stats.sampleUntil(at, false);
       if (trace != null) {
         trace.advance(now);
       }
-      takingTo = null;
-      takingMsg = null;
+      taking = null;
       now = at;
     }
     events++;
@@ -207,13 +206,12 @@ final class EventList {
     if (over) {
       return;
     }
-    boolean any = queue.ready();
-    while (deadLetter != null && any && !stopping() && queue.headAt() <= endTime
-        && deadLetter.test(head())) {
+    Clock.Out next = queue.peek();
+    while (deadLetter != null && next != null && !stopping() && next.msg().at() <= endTime && deadLetter.test(next)) {
       take();
-      any = queue.ready();
+      next = queue.peek();
     }
-    if (stopping() || !any || queue.headAt() > endTime) {
+    if (stopping() || next == null || next.msg().at() > endTime) {
       over = true;
       String outcome = outcome();
       long t = outcome == null ? endTime : now;
@@ -227,20 +225,12 @@ final class EventList {
       clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));
       return;
     }
-    @SuppressWarnings("rawtypes")
-    ActorRef to = queue.headTo();
-    to.tell(take());
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Clock.Out head() {
-    return new Clock.Out((ActorRef) queue.headTo(), queue.headMsg());
+    next.to().tell(take());
   }
 
   /** True if some message still in the list satisfies {@code p} (a scan: for rare checks only). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   boolean anyPending(java.util.function.Predicate<Clock.Out> p) {
-    if (takingMsg != null && p.test(new Clock.Out((ActorRef) takingTo, takingMsg))) {
+    if (taking != null && p.test(taking)) {
       return true;
     }
     boolean[] found = {false};

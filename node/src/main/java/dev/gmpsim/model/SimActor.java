@@ -2,16 +2,22 @@ package dev.gmpsim.model;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.ExtensibleBehavior;
+import akka.actor.typed.Signal;
+import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.Behaviors;
 
 /**
  * Base of the model actors. It takes the virtual time from each message, puts what the handler
  * sends in the run's {@link EventList}, and delivers the next event (handling it in place when
- * it is its own).
+ * it is its own). An {@link ExtensibleBehavior} rather than an AbstractBehavior: Akka hands it
+ * each message directly, without the receive builder's layers (millions of messages a run).
  */
-public abstract class SimActor<C extends Msg> extends AbstractBehavior<C> {
+public abstract class SimActor<C extends Msg> extends ExtensibleBehavior<C> {
+  private final ActorContext<C> context;
+  private final ActorRef<C> self;
+  private Handlers<C> handlers;
   protected final RunContext run;
   protected long now;
   /** What the handler being run has sent, in order: receivers and messages (no object per message). */
@@ -20,17 +26,29 @@ public abstract class SimActor<C extends Msg> extends AbstractBehavior<C> {
   private int outN;
 
   protected SimActor(ActorContext<C> ctx, RunContext run) {
-    super(ctx);
+    this.context = ctx;
+    this.self = ctx.getSelf();
     this.run = run;
   }
 
   /** The actor's own message handlers, one line per message. */
   abstract Handlers<C> handlers();
 
+  protected final ActorContext<C> getContext() {
+    return context;
+  }
+
   @Override
-  public final Receive<C> createReceive() {
-    Handlers<C> inner = handlers();
-    return newReceiveBuilder().onAnyMessage(msg -> handle(inner, msg)).build();
+  public final Behavior<C> receive(TypedActorContext<C> ctx, C msg) {
+    if (handlers == null) {
+      handlers = handlers(); // after the subclass's constructor
+    }
+    return handle(handlers, msg);
+  }
+
+  @Override
+  public final Behavior<C> receiveSignal(TypedActorContext<C> ctx, Signal signal) {
+    return Behaviors.unhandled();
   }
 
   @SuppressWarnings("unchecked")
@@ -53,7 +71,6 @@ public abstract class SimActor<C extends Msg> extends AbstractBehavior<C> {
       }
       // A message to itself sent last (a step's end, a timer) that no pending event precedes
       // is handled here without entering the list; same order, time and count as through it.
-      ActorRef<C> self = getContext().getSelf();
       Msg own = null;
       int n = outN;
       if (next == this && run.inPlace && n > 0 && outTo[n - 1] == self) {
