@@ -129,9 +129,10 @@ public final class RunContext {
   /**
    * False when faults are installed: then every message reaches its actor through the mailbox,
    * and so through the interceptors around its behavior, instead of being handled in place
-   * ({@link SimActor}). Delivery order is the event list's either way.
+   * ({@link SimActor}). Delivery order is the event list's either way. The system property
+   * {@code gmpsim.inPlace=false} turns it off in every run (InPlaceTest compares the two paths).
    */
-  boolean inPlace = true;
+  boolean inPlace = !"false".equals(System.getProperty("gmpsim.inPlace"));
 
   /** The garbage collector, or null when no step allocates (then nothing of it runs). */
   GcController gc;
