@@ -20,7 +20,7 @@ public abstract class SimActor<C extends Msg> extends ExtensibleBehavior<C> {
   private Handlers<C> handlers;
   protected final RunContext run;
   protected long now;
-  /** What the handler being run has sent, in order: receivers and messages (the list makes its entries). */
+  /** What the handler being run has sent, in order: receivers and messages. */
   private ActorRef<?>[] outTo = new ActorRef<?>[8];
   private Msg[] outMsg = new Msg[8];
   private int outN;
