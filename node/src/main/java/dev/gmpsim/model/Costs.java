@@ -59,6 +59,9 @@ final class Costs {
   /** notewakeup until the woken thread runs. */
   long futexWake() { return t.futexWake().sample(rng); }
 
+  /** startlockedm: the locked goroutine's own M woken until it runs. */
+  long lockedmWake() { return t.lockedmWakeup().sample(rng); }
+
   long futexPark() { return t.futexPark().sample(rng); }
 
   long cgoCall() { return t.cgoCall().sample(rng); }

@@ -326,7 +326,7 @@ final class Cpus {
         wakeups == 0 ? 0 : waits.getValueAtPercentile(99),
         waits.getMaxValue(),
         preemptions,
-        new RunSummary.Timers(timers.armed(),
+        timers == null ? null : new RunSummary.Timers(timers.armed(),
             timers.armed() == 0 ? 0 : round((double) timers.cutShort() / timers.armed()), timers.meanSavedNs()));
   }
 

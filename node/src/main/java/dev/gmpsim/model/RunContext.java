@@ -85,7 +85,7 @@ public final class RunContext {
     this.cpus = scenario.machine().declared()
         ? new Cpus(scenario.machine(), Math.round(runtime.costs().contextSwitch().mean()), scenario.warmup())
         : null;
-    this.hrtimers = scenario.machine().declared() ? new HrTimers(scenario.machine().cpus()) : null;
+    this.hrtimers = scenario.machine().timers() ? new HrTimers(scenario.machine().cpus()) : null;
     if (trace != null) {
       trace.bind(this);
     }

@@ -106,7 +106,7 @@ public record RunSummary(
       long waitP99Ns,
       long waitMaxNs,
       long preemptions,
-      Timers timers) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) Timers timers) {}
 
   /**
    * The kernel's timers: how many sleeps were {@code armed}, the share that expired before
