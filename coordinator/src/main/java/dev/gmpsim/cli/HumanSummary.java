@@ -40,6 +40,11 @@ final class HumanSummary {
               + " wait p50 %s p99 %s max %s",
           c.cpus(), trim(c.background()), 100 * c.utilisation(), 100 * c.process(), 100 * c.waitedShare(),
           c.wakeups(), us(c.waitP50Ns()), us(c.waitP99Ns()), us(c.waitMaxNs())));
+      if (c.timers() != null && c.timers().armed() > 0) {
+        line(b, "kernel timers", String.format(Locale.ROOT,
+            "%d sleeps; %.1f%% expired before their slack ran out, %s early on average",
+            c.timers().armed(), 100 * c.timers().cutShort(), us(c.timers().meanCutNs())));
+      }
     }
     line(b, "sched latency", pct(s.schedLatencyNs()));
     if (s.requestLatencyNs() != null) {

@@ -234,7 +234,10 @@ final class ActorFaults {
           if (restart) {
             // A new sysmon starts its loop as the run's first one does: a first sleep, token 0.
             a.sysmonwait = false;
-            run.events.add(self, new Sysmon.Tick(at + Sysmon.MIN_DELAY_NS + run.cost.timerSlack(), 0));
+            Sysmon.Tick first = Sysmon.usleep(run, (ActorRef<Sysmon.Command>) (ActorRef<?>) self, at, Sysmon.MIN_DELAY_NS, 0);
+            if (first != null) {
+              run.events.add(self, first);
+            }
             return "its sleep, idle count and per-P ticks";
           }
           return "retake, preemption, the 10ms netpoll and schedtrace";

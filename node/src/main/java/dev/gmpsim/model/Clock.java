@@ -57,6 +57,10 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     this.endTime = endTime;
     this.whenDone = whenDone;
     run.events = new EventList(endTime, maxEvents, run.stats, ctx.getSelf());
+    run.events.timers = run.hrtimers;
+    if (run.hrtimers != null) {
+      run.hrtimers.attach(run.events);
+    }
     run.events.wallTimeout(wallTimeoutNs);
     run.events.trace = run.trace;
     run.events.cancelWhen(cancelled);

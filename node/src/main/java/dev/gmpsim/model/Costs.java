@@ -59,6 +59,9 @@ final class Costs {
   /** notewakeup until the woken thread runs. */
   long futexWake() { return t.futexWake().sample(rng); }
 
+  /** startlockedm: the locked goroutine's own M woken until it runs. */
+  long lockedmWake() { return t.lockedmWakeup().sample(rng); }
+
   long futexPark() { return t.futexPark().sample(rng); }
 
   long cgoCall() { return t.cgoCall().sample(rng); }
@@ -84,6 +87,24 @@ final class Costs {
       return d;
     }
     return Math.max(0, d - dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS + programSlack);
+  }
+
+  /** With a machine: from the interrupt that expires a kernel timer until its thread runs. */
+  long timerWakeup() { return t.wakeAfterTimer().sample(rng); }
+
+  /** The slack of the program's own sleeps: runtime.timer-slack, else Linux's default 50us. */
+  long programSlackNs() {
+    return programSlack == null ? dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS : programSlack;
+  }
+
+  /** True when a syscall step sleeps on a kernel timer (with a machine, HrTimers ends it). */
+  static boolean sleepsOnTimer(String name, long d, Dist override) {
+    return override == null && d > 0 && SLEEPING_CALLS.contains(name);
+  }
+
+  /** The same for a C call: one long enough to have slept is taken to sleep on a timer. */
+  static boolean cgoSleepsOnTimer(long d, Dist override) {
+    return override == null && d >= SLEEPS_FROM_NS;
   }
 
   /** Syscalls that sleep on a kernel timer: however short the sleep, they return by its slack. */

@@ -304,7 +304,7 @@ final class Cpus {
   }
 
   /** The summary's cpu block over the window [{@code from}, {@code end}]. */
-  RunSummary.Cpu summary(long from, long end) {
+  RunSummary.Cpu summary(long from, long end, HrTimers timers) {
     double proc = processNs;
     for (int i = 0; i < nactive; i++) {
       int j = active[i];
@@ -325,7 +325,9 @@ final class Cpus {
         wakeups == 0 ? 0 : waits.getValueAtPercentile(50),
         wakeups == 0 ? 0 : waits.getValueAtPercentile(99),
         waits.getMaxValue(),
-        preemptions);
+        preemptions,
+        timers == null ? null : new RunSummary.Timers(timers.armed(),
+            timers.armed() == 0 ? 0 : round((double) timers.cutShort() / timers.armed()), timers.meanSavedNs()));
   }
 
   private static double round(double v) {

@@ -39,6 +39,8 @@ final class EventList {
   java.util.function.Predicate<Clock.Out> deadLetter;
   /** The message being taken while the samples before its time are written. */
   private Clock.Out taking;
+  /** The kernel's timers (with a machine), whose clock events fire between messages; else null. */
+  HrTimers timers;
 
   EventList(long endTime, long maxPending, RunStats stats, ActorRef<Clock.Command> clock) {
     this.endTime = endTime;
@@ -115,7 +117,7 @@ final class EventList {
    * handle it without a trip through its mailbox; null otherwise.
    */
   Msg pollFor(ActorRef<?> self) {
-    Clock.Out next = queue.peek();
+    Clock.Out next = peek();
     if (next == null || next.to() != self || next.msg().at() > endTime || stopping()) {
       return null;
     }
@@ -126,7 +128,8 @@ final class EventList {
   /**
    * True when nothing the run has pending falls at or before {@code t} and the run goes on to
    * {@code t}: an event at {@code t} sent now would be the next one delivered. The one place
-   * that answers "can anything happen before t" for the in-place paths.
+   * that answers "can anything happen before t" for the in-place paths. A kernel clock event
+   * (HrTimers) is in the heap too, so one at or before {@code t} keeps the message in the list.
    */
   boolean nothingBefore(long t) {
     return t <= endTime && !stopping() && queue.minAt() > t;
@@ -146,6 +149,28 @@ final class EventList {
     inPlace++;
     arrive(at, self, msg, null);
     return true;
+  }
+
+  /**
+   * The next message, after firing the kernel's clock events that come before it (HrTimers): an
+   * expiring timer sends its owner's message, at or after the event's time.
+   */
+  private Clock.Out peek() {
+    Clock.Out next = queue.peek();
+    while (next != null && next.msg() instanceof HrTimers.ClockEvent e && e.at() <= endTime) {
+      queue.poll();
+      List<Clock.Out> woken = timers.fire(e);
+      if (!woken.isEmpty()) {
+        add(woken);
+      }
+      next = queue.peek();
+    }
+    return next;
+  }
+
+  /** A kernel clock event (HrTimers.arm): not a message, never delivered, not counted. */
+  void addClockEvent(Clock.Out event) {
+    queue.add(event);
   }
 
   private Msg take() {
@@ -206,10 +231,10 @@ final class EventList {
     if (over) {
       return;
     }
-    Clock.Out next = queue.peek();
+    Clock.Out next = peek();
     while (deadLetter != null && next != null && !stopping() && next.msg().at() <= endTime && deadLetter.test(next)) {
       take();
-      next = queue.peek();
+      next = peek();
     }
     if (stopping() || next == null || next.msg().at() > endTime) {
       over = true;
@@ -222,6 +247,9 @@ final class EventList {
       }
       List<G> inFlight = new ArrayList<>();
       queue.forEach(o -> o.msg().forEachG(inFlight::add));
+      if (timers != null) {
+        timers.forEachPending(o -> o.msg().forEachG(inFlight::add)); // threads still asleep
+      }
       clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));
       return;
     }
@@ -234,7 +262,10 @@ final class EventList {
       return true;
     }
     boolean[] found = {false};
-    queue.forEach(o -> found[0] |= !found[0] && p.test(o));
+    queue.forEach(o -> found[0] |= !found[0] && o.to() != null && p.test(o));
+    if (!found[0] && timers != null) {
+      timers.forEachPending(o -> found[0] |= !found[0] && p.test(o));
+    }
     return found[0];
   }
 

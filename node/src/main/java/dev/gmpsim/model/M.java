@@ -435,28 +435,35 @@ public final class M extends SimActor<M.Command> {
           return this;
         } else if (op instanceof Op.Syscall s) {
           long d = s.duration().sample(run.rng);
-          d += run.cost.wakeup(s.name(), d, s.wakeup());
+          // With a machine the kernel's timers end a sleep; else it ends a sampled slack late.
+          boolean onTimer = run.hrtimers != null && Costs.sleepsOnTimer(s.name(), d, s.wakeup());
+          if (!onTimer) {
+            d += run.cost.wakeup(s.name(), d, s.wakeup());
+          }
           d = run.cost.call(id, s.name(), t, d);
-          if (!s.block() && canRunInline(t, d)) {
+          if (!onTimer && !s.block() && canRunInline(t, d)) {
             t = quickSyscall(t, s.name(), d);
           } else {
-            enterSyscall(t, s.name(), d, s.block());
+            enterSyscall(t, s.name(), d, s.block(), onTimer);
             return this;
           }
         } else if (op instanceof Op.Cgo c) {
           stats.count(Counter.CGO_CALLS);
           long d = c.duration().sample(run.rng);
-          d += run.cost.cgoWakeup(d, c.wakeup());
+          boolean onTimer = run.hrtimers != null && Costs.cgoSleepsOnTimer(d, c.wakeup());
+          if (!onTimer) {
+            d += run.cost.cgoWakeup(d, c.wakeup());
+          }
           d = run.cost.call(id, "cgo", t, d);
           long overhead = run.cost.cgoCall();
           t += overhead;
           stats.count(Counter.CGO_OVERHEAD_NS, overhead);
           incgo = true;
-          if (canRunInline(t, d)) {
+          if (!onTimer && canRunInline(t, d)) {
             t = quickSyscall(t, "cgo", d);
             incgo = false;
           } else {
-            enterSyscall(t, "cgo", d, false);
+            enterSyscall(t, "cgo", d, false, onTimer);
             return this;
           }
         } else if (op instanceof Op.Vdso v) {
@@ -715,7 +722,7 @@ public final class M extends SimActor<M.Command> {
   }
 
   /** entersyscall: the P goes to _Psyscall (or is handed off at once); the M enters the kernel. */
-  private void enterSyscall(long t, String name, long d, boolean block) {
+  private void enterSyscall(long t, String name, long d, boolean block, boolean onTimer) {
     syscallName = name;
     stats.count(Counter.SYSCALLS);
     stats.syscall(name, d);
@@ -729,7 +736,18 @@ public final class M extends SimActor<M.Command> {
     }
     setState(State.SYSCALL, t);
     send(p, new P.EnterSyscall(t0, id, block, name));
-    send(p, new P.ExitSyscall(t0 + kernel + d, getContext().getSelf(), id, curg));
+    ActorRef<Command> self = getContext().getSelf();
+    G g = curg;
+    if (onTimer) {
+      // The sleep ends when the kernel's timer expires and the thread is woken (HrTimers).
+      long expiry = t0 + kernel + d;
+      long latency = run.cost.timerWakeup();
+      stats.syscallTime(name, latency);
+      run.hrtimers.arm(Cpus.m(id), expiry, run.cost.programSlackNs(), latency, p,
+          at -> new P.ExitSyscall(at, self, id, g), late -> stats.syscallTime(name, late));
+    } else {
+      send(p, new P.ExitSyscall(t0 + kernel + d, self, id, g));
+    }
     p = null;
     pid = -1;
     view.p = -1;

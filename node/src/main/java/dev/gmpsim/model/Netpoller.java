@@ -101,6 +101,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   private final TreeMap<Long, Integer>[] pTimers;
   private Poller blocked;
   private long pollToken;
+  /** The epoll_wait timeout's kernel timer while the poller sleeps on one (with a machine). */
+  private HrTimers.Timer pollTimer;
 
   public static Behavior<Command> create(RunContext run) {
     return run.wrap("Netpoller", Behaviors.setup(ctx -> new Netpoller(ctx, run)));
@@ -335,15 +337,25 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       // epoll_wait takes whole milliseconds: under 1ms waits 1ms, longer waits round down.
       long delay = Math.max(0, until - now);
       long waitMs = delay == 0 ? 0 : Math.max(1, delay / 1_000_000);
-      long wake = now + waitMs * 1_000_000 + (waitMs == 0 ? 0 : run.cost.timerSlack());
-      send(getContext().getSelf(), new PollTimeout(wake, ++pollToken));
+      if (run.hrtimers != null && waitMs > 0) {
+        // The kernel's timer ends the wait; its message comes when the thread runs again.
+        long token = ++pollToken;
+        pollTimer = run.hrtimers.arm(Cpus.m(b.mid()), now + waitMs * 1_000_000,
+            dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS, run.cost.timerWakeup(),
+            getContext().getSelf(), at -> new PollTimeout(at, token), null);
+      } else {
+        long wake = now + waitMs * 1_000_000 + (waitMs == 0 ? 0 : run.cost.timerSlack());
+        send(getContext().getSelf(), new PollTimeout(wake, ++pollToken));
+      }
     }
     return this;
   }
 
   private Behavior<Command> onPollTimeout(PollTimeout t) {
     if (blocked != null && t.token() == pollToken) {
-      wakePoller(run.cost.futexWake());
+      boolean timer = pollTimer != null;
+      pollTimer = null;
+      wakePoller(timer ? 0 : run.cost.futexWake());
     }
     return this;
   }
@@ -357,6 +369,10 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     Poller p = blocked;
     blocked = null;
     pollToken++;
+    if (pollTimer != null) {
+      run.hrtimers.cancel(pollTimer); // woken before its timeout: the timer is taken off
+      pollTimer = null;
+    }
     atomics.pollUntil = 0;
     if (latency == 0) {
       returnTo(p);

@@ -797,7 +797,7 @@ public final class P extends SimActor<P.Command> {
       holder = g.lockedmRef;
       holderId = g.lockedm;
       publish();
-      executeAt = now + run.cost.futexWake();
+      executeAt = now + run.cost.lockedmWake();
       send(holder, new M.Execute(executeAt, g, getContext().getSelf(), id, schedtick));
       send(run.sched, new Sched.Stopm(now, old, oldId));
       return;

@@ -128,7 +128,10 @@ public final class Run extends AbstractBehavior<Run.Command> {
     List<Clock.Out> initial = new ArrayList<>();
     // m0 starts in schedule() holding P0: the P hands it the main goroutine.
     initial.add(out(run.allp.get(0), new P.Acquire(0, m0, 0, false, main, false, null), true));
-    initial.add(out(run.sysmon, Sysmon.firstTick(run), false));
+    Sysmon.Tick first = Sysmon.usleep(run, run.sysmon, 0, Sysmon.MIN_DELAY_NS, 0);
+    if (first != null) {
+      initial.add(out(run.sysmon, first, false));
+    }
     if (run.faults != null) {
       initial.addAll(run.faults.initial()); // gomaxprocs and max-threads: calls at a time
       initial.addAll(run.faults.initial(m0)); // crashes and pauses, at their times

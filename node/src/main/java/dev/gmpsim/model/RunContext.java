@@ -45,6 +45,8 @@ public final class RunContext {
   final long maxGoroutines;
   /** The kernel's CPU scheduler when the scenario declares a machine, else null (CPUs never wait). */
   final Cpus cpus;
+  /** The kernel's timers when the scenario declares a machine, else null (sleeps end a fixed slack late). */
+  final HrTimers hrtimers;
   /** The run's trace recorder, or null (the usual case): every hook checks. */
   final TraceRecorder trace;
   /** The group each spawned program belongs to (by identity), for trace names. */
@@ -83,6 +85,7 @@ public final class RunContext {
     this.cpus = scenario.machine().declared()
         ? new Cpus(scenario.machine(), Math.round(runtime.costs().contextSwitch().mean()), scenario.warmup())
         : null;
+    this.hrtimers = scenario.machine().timers() ? new HrTimers(scenario.machine().cpus()) : null;
     if (trace != null) {
       trace.bind(this);
     }

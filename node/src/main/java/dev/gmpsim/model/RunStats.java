@@ -94,6 +94,11 @@ public final class RunStats {
     row[1] += ns;
   }
 
+  /** More kernel time of a call counted already: a sleep's end, known when its timer expires. */
+  void syscallTime(String name, long ns) {
+    syscallTable.computeIfAbsent(name, k -> new long[3])[1] += ns;
+  }
+
   void retakenIn(String name) {
     syscallTable.computeIfAbsent(name, k -> new long[3])[2]++;
   }

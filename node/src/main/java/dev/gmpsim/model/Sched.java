@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  */
 public final class Sched extends SimActor<Sched.Command> {
   /** Idle Ms to hand out in preference to new threads, last parked first (mget/mput). */
-  private record Idle(ActorRef<M.Command> ref, int id) {}
+  /** {@code parkedAt}: when the M's futex sleep begins (it is told Stopped then). */
+  private record Idle(ActorRef<M.Command> ref, int id, long parkedAt) {}
 
   public sealed interface Command extends Msg {}
 
@@ -696,7 +697,10 @@ public final class Sched extends SimActor<Sched.Command> {
     atomics.nmidle--;
     MView v = run.mview(m.id());
     v.spinning = spinning;
-    send(m.ref(), new M.Start(now + run.cost.futexWake(), run.allp.get(pp), pp, spinning));
+    // A notewakeup before the M is asleep is kept by the note: it goes on without sleeping.
+    long wake = run.cost.futexWake();
+    long at = now < m.parkedAt() ? m.parkedAt() : now + wake;
+    send(m.ref(), new M.Start(at, run.allp.get(pp), pp, spinning));
   }
 
   /** newm: a new OS thread (clone). Over the thread limit the program dies. */
@@ -742,9 +746,10 @@ public final class Sched extends SimActor<Sched.Command> {
       run.liveness.checkdead();
       return;
     }
-    midle.push(new Idle(m, mid));
+    long parkedAt = now + run.cost.futexPark();
+    midle.push(new Idle(m, mid, parkedAt));
     atomics.nmidle++;
-    send(m, new M.Stopped(now + run.cost.futexPark()));
+    send(m, new M.Stopped(parkedAt));
     run.liveness.checkdead(); // mput calls checkdead
   }
 

@@ -89,7 +89,7 @@ final class Summaries {
             settings(run, options),
             run.faults == null ? null : run.faults.report(),
             gc(run, measured),
-            run.cpus == null ? null : run.cpus.summary(end - measured, end));
+            run.cpus == null ? null : run.cpus.summary(end - measured, end, run.hrtimers));
     return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());
   }
 

@@ -75,6 +75,20 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
     return new Tick(MIN_DELAY_NS + run.cost.timerSlack(), 0);
   }
 
+  /**
+   * usleep(delay) from {@code from}: with a machine the kernel's timers end it (sysmon keeps
+   * Linux's default slack); else a Tick a sampled slack late, which the caller sends. Null when
+   * the timer is armed.
+   */
+  static Tick usleep(RunContext run, akka.actor.typed.ActorRef<Command> sysmon, long from, long delay, long token) {
+    if (run.hrtimers == null) {
+      return new Tick(from + delay + run.cost.timerSlack(), token);
+    }
+    run.hrtimers.arm(Cpus.SYSMON, from + delay, dev.gmpsim.protocol.scenario.RuntimeSpec.DEFAULT_TIMER_SLACK_NS,
+        run.cost.timerWakeup(), sysmon, at -> new Tick(at, token), null);
+    return null;
+  }
+
   @Override
   Handlers<Command> handlers() {
     return Handlers.<Command>create()
@@ -177,7 +191,10 @@ public final class Sysmon extends SimActor<Sysmon.Command> {
     }
     delay = Math.min(delay, MAX_DELAY_NS);
     sleep();
-    send(getContext().getSelf(), new Tick(now + delay + run.cost.timerSlack(), ++token));
+    Tick tick = usleep(run, getContext().getSelf(), now, delay, ++token);
+    if (tick != null) {
+      send(getContext().getSelf(), tick);
+    }
   }
 
   /** usleep / notetsleep: sysmon's thread leaves its CPU. */

@@ -55,11 +55,14 @@
  *       woken thread waits for a CPU when every one holds a burst, preempts a compute step, and
  *       compute steps share the CPUs fairly. Without the block every M that has work runs at
  *       once. The CPU time of each path is the cost table's, which was measured as latencies on
- *       an idle machine: with it, 100 goroutines making 70k-140k nanosleep(100us) calls/s keep
- *       2 CPUs only 20-40% busy, and real Go still makes 25-40% more threads at GOMAXPROCS 4 and 8
- *       (calibration/MEASUREMENTS.md).
+ *       an idle machine: with it, 100 goroutines making 90k-240k nanosleep(100us) calls/s keep
+ *       2 CPUs only 20-45% busy, as they are for real Go (calibration/MEASUREMENTS.md); no time
+ *       slicing of more runnable threads than CPUs.
  *   <li>The kernel is a delay: a thread blocked in a syscall or a C call runs again after its
  *       wait plus a sampled wake-up (timer slack for sleeps, {@code syscall-wakeup} otherwise).
+ *       With a machine the kernel's timers decide when sleeps end (HrTimers: slack windows that
+ *       the first closing window of a CPU ends together); there is no timer migration, and one
+ *       interrupt expires its CPU's due timers at one instant.
  * </ul>
  */
 package dev.gmpsim.model;

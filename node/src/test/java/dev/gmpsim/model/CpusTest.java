@@ -69,7 +69,7 @@ class CpusTest extends ModelTest {
   void aWokenThreadWaitsForABusyCpuAndRunsWhenItFrees() {
     Rig r = new Rig("{cpus: 1}").busy(5, 60_000);
     assertEquals(60_000, r.resumedAt(), "exitsyscall runs when M5's burst ends at 60us, not at 20us");
-    assertEquals(40_000, r.h.run.cpus.summary(0, 100_000).waitMaxNs(), 1_000, "the wait is recorded");
+    assertEquals(40_000, r.h.run.cpus.summary(0, 100_000, new HrTimers(1)).waitMaxNs(), 1_000, "the wait is recorded");
   }
 
   @Test
@@ -109,6 +109,6 @@ class CpusTest extends ModelTest {
     List<Msg> toP1 = ModelHarness.drain(p1);
     P.Schedule s = ModelHarness.only(toP1, P.Schedule.class).get(0);
     assertEquals(1_030_000, s.at(), "the 1ms step ends 30us late: the sleeper's run was taken from it");
-    assertEquals(1, r.h.run.cpus.summary(0, 2_000_000).preemptions());
+    assertEquals(1, r.h.run.cpus.summary(0, 2_000_000, new HrTimers(1)).preemptions());
   }
 }

@@ -19,7 +19,7 @@ final class ZeroCosts {
   static final String[] COSTS = {
     "syscall", "entersyscall", "exitsyscallfast", "exitsyscall0", "clone", "futex-wake",
     "futex-park", "cgo-call", "vdso", "vdso-fallback", "context-switch", "timer-slack", "syscall-wakeup",
-    "netpoll", "schedule", "steal", "newproc", "gopark", "net-syscall"
+    "netpoll", "schedule", "steal", "newproc", "gopark", "net-syscall", "timer-wakeup", "lockedm-wake"
   };
 
   private ZeroCosts() {}

@@ -63,7 +63,6 @@ class CalibrationMirrorsTest {
     "syscall-n100-100us, syscall, n=100 d=100us, 2",
     "cgo-n100-1ms, cgo, n=100 d=1ms sem=none, 2",
     "paced-p2, paced, n=1000 gap=200us d=2ms, 2",
-    "network-sys1ms, network, k=1000 rate=5000 work=20us sys=1ms, 2",
     // The server beside its load generator on the same 2 cores (collect.sh section p).
     "network-k100-r2000, network, k=100 rate=2000 work=20us, 2",
     "network-k100-r50000, network, k=100 rate=50000 work=20us, 2",

@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 100 goroutines making 40k-140k syscalls/s on the 2 vCPUs the real runs had, mirrored with the
  * sleep lengths the programs ask for and machine: {cpus: 2}. With the CPU model, woken threads
  * wait for a CPU and more syscalls outlast two sysmon rounds: the peak is never lower than
- * without it. 20us sleeps come within the tolerance (peak within 20% or 2 threads of every real
- * run); 100us at GOMAXPROCS 4 and 8 do not yet (see the docs), so for them only the direction is
- * checked.
+ * without it. 100us at GOMAXPROCS 8 comes within the tolerance (peak within 20% or 2 threads of
+ * every real run of 2026-12-01, with the kernel's timers and startm's measured wake-up); 20us and
+ * 100us at GOMAXPROCS 4 do not (real 14-16 and 41-60 against 12 and 39; calibration/MEASUREMENTS.md,
+ * "Why the 100us bursts make more threads"), so for them only the direction is checked.
  */
 class CpuContentionCalibrationTest {
   static ActorSystem<Void> system;
@@ -42,9 +43,9 @@ class CpuContentionCalibrationTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "syscall-n100-20us, n=100 d=20us, 2, true",
+    "syscall-n100-20us, n=100 d=20us, 2, false",
     "syscall-n100-100us-p4, n=100 d=100us, 4, false",
-    "syscall-n100-100us-p8, n=100 d=100us, 8, false",
+    "syscall-n100-100us-p8, n=100 d=100us, 8, true",
   })
   void theCpuModelRaisesTheThreadCountTowardsRealGo(String mirror, String params, int procs, boolean within)
       throws Exception {

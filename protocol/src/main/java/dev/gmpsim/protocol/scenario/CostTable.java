@@ -32,7 +32,11 @@ public record CostTable(
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcSweepTermination,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcMarkTermination,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcMarkPerMb,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcPreempt) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist gcPreempt,
+    // With a machine (docs/costs.md, "Timers"): from a kernel timer's expiry until its thread runs.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist timerWakeup,
+    // startlockedm: a P handed to a locked goroutine's own M, until that M runs.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Dist lockedmWake) {
 
   public CostTable(Dist syscall, Dist entersyscall, Dist exitsyscallfast, Dist exitsyscall0, Dist newm,
       Dist futexWake, Dist futexPark, Dist cgoCall, Dist vdso, Dist vdsoFallback, Dist contextSwitch,
@@ -43,10 +47,36 @@ public record CostTable(
         netSyscall, null, null, null, null);
   }
 
+  /** The same with the garbage collector's costs (the table before timer-wakeup). */
+  public CostTable(Dist syscall, Dist entersyscall, Dist exitsyscallfast, Dist exitsyscall0, Dist newm,
+      Dist futexWake, Dist futexPark, Dist cgoCall, Dist vdso, Dist vdsoFallback, Dist contextSwitch,
+      Dist timerSlack, Dist syscallWakeup, Dist netpoll, Dist schedule, Dist steal, Dist newproc, Dist gopark,
+      Dist netSyscall, Dist gcSweepTermination, Dist gcMarkTermination, Dist gcMarkPerMb, Dist gcPreempt) {
+    this(syscall, entersyscall, exitsyscallfast, exitsyscall0, newm, futexWake, futexPark, cgoCall, vdso,
+        vdsoFallback, contextSwitch, timerSlack, syscallWakeup, netpoll, schedule, steal, newproc, gopark,
+        netSyscall, gcSweepTermination, gcMarkTermination, gcMarkPerMb, gcPreempt, null, null);
+  }
+
   private static final Dist SWEEP_TERMINATION = Dist.parse("15us");
   private static final Dist MARK_TERMINATION = Dist.parse("10us");
   private static final Dist MARK_PER_MB = Dist.parse("500us");
   private static final Dist PREEMPT = Dist.parse("5us");
+  // A lone nanosleep(20us) returned a median 92us late, p90 106us, the p99 about 144us: 50us of
+  // it is Linux's default slack, which the kernel's timers model themselves.
+  private static final Dist TIMER_WAKEUP = Dist.parse("lognormal(42us, 94us)");
+
+  /** With a machine: from the interrupt that expires a kernel timer until its thread runs. */
+  public Dist wakeAfterTimer() {
+    return timerWakeup == null ? TIMER_WAKEUP : timerWakeup;
+  }
+
+  // Two goroutines locked to their threads ping-ponging on a channel: 33us per one-way hand-off.
+  private static final Dist LOCKEDM_WAKE = Dist.parse("lognormal(33us, 51us)");
+
+  /** startlockedm: from handing the P to a locked goroutine's M until that M runs. */
+  public Dist lockedmWakeup() {
+    return lockedmWake == null ? LOCKEDM_WAKE : lockedmWake;
+  }
 
   /** The stopped world's work in gcStart (sweep termination), once every P has stopped. */
   public Dist sweepTermination() {
@@ -79,7 +109,8 @@ public record CostTable(
     // entersyscall, exitsyscallfast and cgo-call depend on the Go version: forGo fills them.
     exitsyscall0 = orDefault(exitsyscall0, "1us", "exitsyscall0");
     newm = orDefault(newm, "lognormal(140us, 535us)", "clone");
-    futexWake = orDefault(futexWake, "lognormal(33us, 51us)", "futex-wake");
+    // startm's notewakeup of an idle M until it runs, timed inside real Go 1.19 (retake-trace.sh).
+    futexWake = orDefault(futexWake, "lognormal(6us, 40us)", "futex-wake");
     futexPark = orDefault(futexPark, "1us", "futex-park");
     vdso = orDefault(vdso, "50ns", "vdso");
     vdsoFallback = orDefault(vdsoFallback, "1us", "vdso-fallback");
@@ -110,7 +141,7 @@ public record CostTable(
         orDefault(exitsyscallfast, hook, "exitsyscallfast"), exitsyscall0, newm, futexWake,
         futexPark, orDefault(cgoCall, hook, "cgo-call"), vdso, vdsoFallback, contextSwitch,
         timerSlack, syscallWakeup, netpoll, schedule, steal, newproc, gopark, netSyscall,
-        gcSweepTermination, gcMarkTermination, gcMarkPerMb, gcPreempt);
+        gcSweepTermination, gcMarkTermination, gcMarkPerMb, gcPreempt, timerWakeup, lockedmWake);
   }
 
   private static Dist orDefault(Dist v, String dflt, String field) {

@@ -11,8 +11,17 @@ import java.util.List;
  * scheduler model (docs/costs.md, "CPUs"); without it threads never wait for a CPU, as before.
  * {@code runtime.cpus} is an alias of {@code cpus} (see {@link Scenario}).
  */
-public record Machine(Integer cpus, Background background) {
-  public static final Machine NONE = new Machine(null, null);
+public record Machine(
+    Integer cpus,
+    Background background,
+    // false: sleeps end a sampled slack late (costs.timer-slack) instead of by the kernel's timers.
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Boolean kernelTimers) {
+  public static final Machine NONE = new Machine(null, null, null);
+
+  public Machine(Integer cpus, Background background) {
+    this(cpus, background, null);
+  }
 
   /** Jackson's value filter: true (leave out) when no machine is declared. */
   public static final class IsNone {
@@ -45,9 +54,14 @@ public record Machine(Integer cpus, Background background) {
     return !NONE.equals(this);
   }
 
+  /** True when the kernel's timers decide when sleeps end (docs/costs.md, "Timers"): the default with a machine. */
+  public boolean timers() {
+    return declared() && !Boolean.FALSE.equals(kernelTimers);
+  }
+
   /** The same machine with {@code n} CPUs (runtime.cpus given without machine.cpus). */
   public Machine withCpus(int n) {
-    return new Machine(n, background);
+    return new Machine(n, background, kernelTimers);
   }
 
   static String fmt(double v) {

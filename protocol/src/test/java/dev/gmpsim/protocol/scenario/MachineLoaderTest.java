@@ -59,6 +59,17 @@ class MachineLoaderTest {
     assertEquals(0.5 * 1e9 + 1.5 * 1e9, t.machine().background().cpuNs(0, 2_000_000_000L), 1);
   }
 
+  @Test
+  void theKernelsTimersComeWithAMachineUnlessTurnedOff() throws Exception {
+    assertTrue(parse("machine: {cpus: 2}\n" + BLOCK).machine().timers());
+    assertFalse(parse(BLOCK).machine().timers(), "no machine, no kernel timers");
+    Scenario off = parse("machine: {cpus: 2, kernel-timers: false}\n" + BLOCK);
+    assertTrue(off.machine().declared(), "the CPU model stays on");
+    assertFalse(off.machine().timers());
+    assertFalse(new ObjectMapper().writeValueAsString(parse("machine: {cpus: 2}\n" + BLOCK)).contains("kernel"),
+        "left out of the JSON when not given: run ids stay as they were");
+  }
+
   static Stream<Arguments> badInput() {
     return Stream.of(
         Arguments.of("machine: {cpus: 0}\n" + BLOCK, "t.yaml:1:11: machine.cpus: cpus must be 1..1024, got 0"),
@@ -75,7 +86,9 @@ class MachineLoaderTest {
         Arguments.of("runtime: {cpus: 4}\nmachine: {cpus: 2}\n" + BLOCK,
             "t.yaml:2:11: machine.cpus: machine.cpus (2) and runtime.cpus (4) disagree; runtime.cpus is an alias: give one of them"),
         Arguments.of("machine: {cpu: 2}\n" + BLOCK,
-            "t.yaml:1:11: machine.cpu: unknown key 'cpu' (did you mean 'cpus'?); valid keys: background, cpus"));
+            "t.yaml:1:11: machine.cpu: unknown key 'cpu' (did you mean 'cpus'?); valid keys: background, cpus, kernel-timers"),
+        Arguments.of("machine: {cpus: 2, kernel-timers: maybe}\n" + BLOCK,
+            "t.yaml:1:35: machine.kernel-timers: must be true or false, got 'maybe'"));
   }
 
   @ParameterizedTest

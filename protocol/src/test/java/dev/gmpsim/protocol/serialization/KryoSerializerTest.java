@@ -223,7 +223,8 @@ class KryoSerializerTest {
                 new RunSummary.Firing(1_500, "P[0]", "Retake", "delay 2ms")))),
         new RunSummary.Gc(61, 122, 15_000, 53_674, 2_373_275, 0.003, 12_289_525, 0, 18_866_986, 24_146,
             181_288_960L, 1L << 20, 4L << 20, 4_047_328, "100", 64L << 20),
-        new RunSummary.Cpu(2, 0.5, 0.61, 0.86, 120_000, 0.12, 0, 250_000, 1_400_000, 3_000));
+        new RunSummary.Cpu(2, 0.5, 0.61, 0.86, 120_000, 0.12, 0, 250_000, 1_400_000, 3_000,
+            new RunSummary.Timers(90_000, 0.4, 21_000)));
   }
 
   static Map<String, RunSummary.RuntimeMetric> metrics() {
