@@ -32,8 +32,6 @@ final class HrTimers {
     final long latency;
     final ActorRef<Msg> owner;
     final LongFunction<? extends Msg> message;
-    /** The message as it would be sent at the window's end: what the in-flight checks look at. */
-    final Msg provisional;
     /** Told how long after its expiry the timer fired (the syscall table's kernel time), or null. */
     final LongConsumer expired;
     boolean done;
@@ -48,7 +46,6 @@ final class HrTimers {
       this.owner = owner;
       this.message = message;
       this.expired = expired;
-      this.provisional = message.apply(hard + latency);
     }
   }
 
@@ -63,7 +60,6 @@ final class HrTimers {
   private EventList events;
   private final List<Clock.Out> early = new ArrayList<>(1);
   private long seq;
-  private int pending;
   private long armed;
   private long cutShort;
   private double savedNs;
@@ -96,7 +92,6 @@ final class HrTimers {
     Timer timer = new Timer(expiry, expiry + Math.max(0, slack), seq++, Math.floorMod(thread, bySoft.length),
         latency, (ActorRef) owner, message, expired);
     bySoft[timer.base].add(timer);
-    pending++;
     armed++;
     Clock.Out event = new Clock.Out(null, new ClockEvent(timer.hard, timer));
     if (events == null) {
@@ -109,9 +104,8 @@ final class HrTimers {
 
   /** The sleep ended another way (the poller was woken): its window no longer programs a clock event. */
   void cancel(Timer timer) {
-    if (timer != null && !timer.done) {
+    if (timer != null) {
       timer.done = true;
-      pending--;
     }
   }
 
@@ -131,7 +125,6 @@ final class HrTimers {
       base.poll();
       if (!t.done) {
         t.done = true;
-        pending--;
         if (at < t.hard) {
           cutShort++;
           savedNs += t.hard - at;
@@ -151,14 +144,11 @@ final class HrTimers {
     for (PriorityQueue<Timer> base : bySoft) {
       for (Timer t : base) {
         if (!t.done) {
-          action.accept(new Clock.Out(t.owner, t.provisional));
+          // The message as it would be sent at the window's end (made here: the checks are rare).
+          action.accept(new Clock.Out(t.owner, t.message.apply(t.hard + t.latency)));
         }
       }
     }
-  }
-
-  int pending() {
-    return pending;
   }
 
   /** Timers armed, expired before their window's end, and the mean time they saved (summary.json). */
