@@ -7,6 +7,8 @@
 #                            peak run queue, and peak/final OS threads (/proc/PID/status every 20ms)
 #   real-go-1.19-ops.tsv     program summary line per run (throughput, latencies)
 #   real-go-1.19-series.tsv  threads= time series (every 100ms) of run 1 of each config
+#   machine-go-1.19.txt      the machine the runs were on (CPU model, clocksource, kernel, date): a
+#                            VM can move to other hardware between two measurements
 #   costs-go-1.19.tsv        micro-costs (programs/costs; COSTS=0 skips them)
 #   sleeps-go-1.19.tsv       how long nanosleep(20us) and the syscall cases' nanosleep(D) take
 #                            under each case's load (programs/sleeplat; SLEEPS=0 skips them)
@@ -36,6 +38,14 @@ TSV=$OUT/real-go-$GOVER.tsv OPS=$OUT/real-go-$GOVER-ops.tsv SER=$OUT/real-go-$GO
 SLP=$OUT/sleeps-go-$GOVER.tsv NET=$OUT/network-setup-go-$GOVER.tsv
 printf 'case\tparams\tgomaxprocs\trun\tfirst_threads\tpeak_threads\tfinal_threads\tfinal_idlethreads\tpeak_runqueue\tpeak_os_threads\tfinal_os_threads\n' > "$TSV"
 printf 'case\tparams\tgomaxprocs\trun\tsummary\n' > "$OPS"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "go: $("$GO" version)"
+  echo "cpus: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo unknown)"
+  echo "kernel: $(uname -r)"
+} > "$OUT/machine-go-$GOVER.txt"
 printf 'case\tparams\tgomaxprocs\tthreads_every_100ms\n' > "$SER"
 
 # run_case CASE PARAMS GOMAXPROCS(default|N) BIN ARGS...

@@ -6,17 +6,26 @@ folder); the model's from `gmpsim run FILE --json`. Prints one row per case: rea
 threads (median of the runs), the model's peak and final, the model's error (model - real, in
 threads and in % of real), and whether the peak is within 20% or 2 threads; then the count.
 
-Usage: compare.py [--real TSV] [--go VERSION] [--only REGEX] [--jobs N] [--gmpsim CMD]
+Usage: compare.py [--real TSV]... [--go VERSION] [--only REGEX] [--seeds N] [--jobs N] [--gmpsim CMD]
+  --real   a table of real runs; given more than once, the runs of every table are pooled (the
+           same programs measured at other hours: this shared VM's speed moves thread counts by
+           more than the tolerance between hours, so one evening's runs are one sample of it)
+  --seeds  run the model over seeds 1..N and compare its median (default 1: the scenario's seed);
+           the table then shows the real runs' and the seeds' ranges too
   --go     run the mirrors under another Go version's rules (their go-version "1.19" replaced),
            to compare with measurements of programs built by that Go (e.g. real-go-1.22.tsv)
   --only   a regex on "case params" as collect.sh's ONLY (e.g. '^syscall n=100 '), or on the
            scenario name (e.g. network)
+  --costs  a micro-cost table measured by collect.sh (costs-go-*.tsv): every mirror runs with the
+           cost-table keys it measures overridden (costs_override below), to ask how much of a
+           difference between two machines their costs explain
   --gmpsim the gmpsim command (default: ../gmpsim, which builds the jar when it is stale)
 Exit status: 0 when every model run worked (whatever the errors), 1 if a model run failed.
 """
 import argparse
 import concurrent.futures
 import json
+import math
 import os
 import re
 import statistics
@@ -110,29 +119,81 @@ def real_rows(path):
     return rows
 
 
-def run_model(name, env, go=None):
-    """The model's summary for scenario NAME; one retry (a JVM that starts slowly on a busy
-    machine can fail before it runs anything)."""
-    path = os.path.join(HERE, "scenarios", name + ".yaml")
-    if not go:
-        return run_file(path, env)
+def lognormal(median_ns, p90_ns):
+    """runtime.costs' lognormal(median, p99) from a measured median and p90."""
+    median_ns, p90_ns = max(median_ns, 1.0), max(p90_ns, median_ns)
+    p99 = median_ns * math.exp(2.3263 * math.log(p90_ns / median_ns) / 1.2816)
+    return f"lognormal({median_ns:.0f}ns, {max(p99, median_ns + 1):.0f}ns)"
+
+
+def costs_override(path):
+    """The runtime.costs mapping (flow YAML) that a costs-go-*.tsv gives, read as docs/costs.md
+    reads calibration/costs-go-1.19.tsv for the defaults."""
+    c = {}
     with open(path) as f:
-        text = f.read().replace('go-version: "1.19"', f'go-version: "{go}"')
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            r = dict(zip(header, line.rstrip("\n").split("\t")))
+            c[r["name"]] = (float(r["median_ns"]), float(r["p90_ns"]))
+    out = {}
+    if "syscall_getpid" in c:
+        out["syscall"] = f"{c['syscall_getpid'][0]:.0f}ns"
+    if "time_now" in c:
+        out["vdso"] = f"{c['time_now'][0]:.0f}ns"
+    if "cgo_call_empty" in c:
+        out["cgo-call"] = f"{c['cgo_call_empty'][0]:.0f}ns"
+    if "chan_pingpong_oneway" in c:
+        out["schedule"] = f"{c['chan_pingpong_oneway'][0]:.0f}ns"
+    if "go_new_m_locked" in c:
+        out["clone"] = lognormal(*c["go_new_m_locked"])
+    if "futex_wake_to_run_locked" in c:
+        out["lockedm-wake"] = lognormal(*c["futex_wake_to_run_locked"])
+        out["syscall-wakeup"] = out["lockedm-wake"]
+    if "nanosleep_20us_actual" in c:
+        med, p90 = (v - 20_000 for v in c["nanosleep_20us_actual"])
+        out["timer-slack"] = lognormal(med, p90)
+        # Linux's 50us slack is the kernel's rule (HrTimers); the rest is the wake-up.
+        out["timer-wakeup"] = lognormal(max(med - 50_000, 1000), max(p90 - 50_000, 2000))
+    return "{" + ", ".join(f"{k}: \"{v}\"" for k, v in out.items()) + "}"
+
+
+def run_model(name, env, go=None, seeds=1, costs=None):
+    """The model's summary for scenario NAME (with seeds > 1, its peak and final threads are the
+    medians over seeds 1..N, and peakRange their range); one retry (a JVM that starts slowly on a
+    busy machine can fail before it runs anything)."""
+    path = os.path.join(HERE, "scenarios", name + ".yaml")
+    if not go and not costs:
+        return run_file(path, env, seeds)
+    with open(path) as f:
+        text = f.read()
+    if costs:
+        text = text.replace('go-version: "1.19"', f'go-version: "1.19", costs: {costs}', 1)
+    if go:
+        text = text.replace('go-version: "1.19"', f'go-version: "{go}"')
     with tempfile.NamedTemporaryFile("w", suffix=f"-{name}.yaml") as tmp:
         tmp.write(text)
         tmp.flush()
-        return run_file(tmp.name, env)
+        return run_file(tmp.name, env, seeds)
 
 
-def run_file(path, env):
+def run_file(path, env, seeds=1):
     err = ""
+    extra = [] if seeds == 1 else ["--seeds", str(seeds), "--seed", "1", "--parallelism", "1"]
     for _ in range(2):
-        p = subprocess.run([env["GMPSIM_CMD"], "run", path, "--json"], capture_output=True, text=True, env=env)
+        p = subprocess.run([env["GMPSIM_CMD"], "run", path, "--json"] + extra, capture_output=True, text=True, env=env)
         if p.returncode == 0:
             try:
-                return json.loads(p.stdout), None
+                out = json.loads(p.stdout)
             except ValueError as e:
                 err = f"bad JSON from gmpsim: {e}"
+                continue
+            if seeds == 1:
+                return out, None
+            f = out["figures"]
+            bad = [o for o in out["outcomes"] if o != "ok"]
+            return {"outcome": bad[0] if bad else "ok",
+                    "threads": {"peak": f["threads.peak"]["median"], "final": f["threads.final"]["median"],
+                                "peakRange": (f["threads.peak"]["min"], f["threads.peak"]["max"])}}, None
         else:
             err = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]
     return None, err
@@ -146,14 +207,23 @@ def fmt_err(model, real):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--real", default=os.path.join(HERE, "real-go-1.19.tsv"))
+    ap.add_argument("--real", action="append", default=None)
     ap.add_argument("--go", default=None)
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--gmpsim", default=GMPSIM)
+    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--costs", default=None)
     a = ap.parse_args()
+    a.real = a.real or [os.path.join(HERE, "real-go-1.19.tsv")]
+    if a.seeds < 1:
+        print("compare: --seeds must be at least 1", file=sys.stderr)
+        return 2
 
-    real = real_rows(a.real)
+    real = {}
+    for path in a.real:
+        for key, runs in real_rows(path).items():
+            real.setdefault(key, []).extend(runs)
     only = re.compile(a.only) if a.only else None
     todo = []
     for name, case, params, procs in CASES:
@@ -164,10 +234,13 @@ def main():
             todo.append((name, runs))
     spread_only = only and any(only.search(f"{c} {p}") or only.search(n) for n, c, p, g in SPREAD)
     if not todo and not spread_only:
-        print(f"compare: no case with real measurements in {a.real}" + (f" matching {a.only!r}" if only else ""),
+        print(f"compare: no case with real measurements in {', '.join(a.real)}" + (f" matching {a.only!r}" if only else ""),
               file=sys.stderr)
         return 1
 
+    costs = costs_override(a.costs) if a.costs else None
+    if costs:
+        print(f"# runtime.costs from {a.costs}: {costs}", file=sys.stderr)
     env = dict(os.environ)
     env["GMPSIM_CMD"] = a.gmpsim
     # Akka gives its logger 5s to start; a JVM on a busy 2-core machine can need longer.
@@ -178,15 +251,19 @@ def main():
         print("compare: building gmpsim failed:\n" + b.stderr, file=sys.stderr)
         return 1
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        results = list(ex.map(lambda t: run_model(t[0], env, a.go), todo))
+        results = list(ex.map(lambda t: run_model(t[0], env, a.go, a.seeds, costs), todo))
 
+    ranges = a.seeds > 1 or len(a.real) > 1
     cols = f"{'case':<20} {'real peak':>9} {'real final':>10} {'model peak':>10} {'model final':>11}" \
            f" {'peak err':>8} {'peak err%':>9} {'final err':>9} {'final err%':>10}  within"
+    if ranges:
+        cols += f"  {'real peak range':>15} {'model peak range':>16}"
     good = failed = 0
     if todo:
         print(cols)
     for (name, runs), (s, err) in zip(todo, results):
-        rp = statistics.median(int(r["peak_threads"]) for r in runs)
+        peaks = [int(r["peak_threads"]) for r in runs]
+        rp = statistics.median(peaks)
         rf = statistics.median(int(r["final_threads"]) for r in runs)
         if s is None:
             failed += 1
@@ -199,7 +276,11 @@ def main():
         fe, fp = fmt_err(mf, rf)
         ok = within(mp, rp)
         good += ok
-        print(f"{name:<20} {rp:>9g} {rf:>10g} {mp:>10} {mf:>11} {pe:>8} {pp:>9} {fe:>9} {fp:>10}  {'yes' if ok else 'NO'}")
+        row = f"{name:<20} {rp:>9g} {rf:>10g} {mp:>10g} {mf:>11g} {pe:>8} {pp:>9} {fe:>9} {fp:>10}  {'yes' if ok else 'NO ':<3}"
+        if ranges:
+            lo, hi = s["threads"].get("peakRange", (mp, mp))
+            row += f"  {f'{min(peaks)}-{max(peaks)} ({len(peaks)})':>15} {f'{lo:g}-{hi:g}':>16}"
+        print(row.rstrip())
     if todo:
         print(f"\npeak within 20% or 2 threads: {good}/{len(todo)}"
               + (f" ({failed} model runs failed)" if failed else ""))

@@ -50,7 +50,7 @@ final class Cpus {
   private int[] active = new int[16];
   private int nactive;
 
-  private final Histogram waits = new Histogram(3_600_000_000_000L, 3);
+  private final Histogram waits = RunStats.latencies();
   private long wakeups;
   private long waited;
   private long preemptions;
@@ -112,7 +112,7 @@ final class Cpus {
     if (wait > 0) {
       waited++;
     }
-    waits.recordValue(Math.min(wait, waits.getHighestTrackableValue()));
+    waits.recordValue(Math.min(wait, RunStats.MAX_LATENCY));
     start(th, t + wait);
     return wait;
   }

@@ -73,13 +73,16 @@ final class RuntimeMetrics {
    * boundary may land in the neighbouring bucket.
    */
   static List<RunSummary.Bucket> buckets(Histogram h) {
-    Map<Integer, long[]> counts = new java.util.TreeMap<>();
+    long[] counts = new long[(MAX_BITS - MIN_BITS + 1) * SUBS + 1]; // the last one: overflow
     for (HistogramIterationValue v : h.recordedValues()) {
-      long ns = v.getValueIteratedTo();
-      counts.computeIfAbsent(bucket(ns), k -> new long[1])[0] += v.getCountAddedInThisIterationStep();
+      counts[bucket(v.getValueIteratedTo())] += v.getCountAddedInThisIterationStep();
     }
     List<RunSummary.Bucket> out = new ArrayList<>();
-    counts.forEach((b, c) -> out.add(new RunSummary.Bucket(lower(b) / 1e9, lower(b + 1) / 1e9, c[0])));
+    for (int b = 0; b < counts.length; b++) {
+      if (counts[b] != 0) {
+        out.add(new RunSummary.Bucket(lower(b) / 1e9, lower(b + 1) / 1e9, counts[b]));
+      }
+    }
     return out;
   }
 

@@ -46,4 +46,30 @@ class RuntimeMetricsTest {
     assertEquals(1, got.get(1).count());
     assertEquals(((1L << 19) | (3L << 17)) / 1e9, got.get(1).fromSeconds());
   }
+
+  @Test
+  void aGrowingLatencyHistogramReportsWhatOneSizedForAnHourDid() {
+    // RunStats.latencies() grows with the values; the summary's figures must not move.
+    java.util.Random r = new java.util.Random(7);
+    for (int round = 0; round < 20; round++) {
+      Histogram fixed = new Histogram(RunStats.MAX_LATENCY, 3);
+      Histogram grown = RunStats.latencies();
+      int n = 1 + r.nextInt(5000);
+      for (int i = 0; i < n; i++) {
+        // Spread over nanoseconds to an hour, most of them short, as latencies are.
+        long v = (long) Math.min(RunStats.MAX_LATENCY, Math.exp(r.nextDouble() * Math.log(RunStats.MAX_LATENCY)));
+        if (r.nextInt(10) == 0) {
+          v = 0;
+        }
+        fixed.recordValue(v);
+        grown.recordValue(v);
+      }
+      for (double p : new double[] {0, 50, 90, 99, 99.9, 100}) {
+        assertEquals(fixed.getValueAtPercentile(p), grown.getValueAtPercentile(p), "p" + p);
+      }
+      assertEquals(fixed.getMean(), grown.getMean());
+      assertEquals(fixed.getMaxValue(), grown.getMaxValue());
+      assertEquals(RuntimeMetrics.buckets(fixed), RuntimeMetrics.buckets(grown));
+    }
+  }
 }
