@@ -284,7 +284,7 @@ def main():
     if todo:
         print(f"\npeak within 20% or 2 threads: {good}/{len(todo)}"
               + (f" ({failed} model runs failed)" if failed else ""))
-    failed += spread_table(real, only, env, a.go)
+    failed += spread_table(real, only, env, a.go, costs)
     return 1 if failed else 0
 
 
@@ -299,7 +299,7 @@ def schedtrace_peaks(text):
     return peak, rq
 
 
-def spread_table(real, only, env, go):
+def spread_table(real, only, env, go, costs=None):
     todo = [(n, real[(c, p, g)]) for n, c, p, g in SPREAD
             if (c, p, g) in real and not (only and not (only.search(f"{c} {p}") or only.search(n)))]
     if not todo:
@@ -311,11 +311,16 @@ def spread_table(real, only, env, go):
         path = os.path.join(HERE, "scenarios", name + ".yaml")
         with tempfile.TemporaryDirectory() as out:
             scen = path
-            if go:
+            if go or costs:
                 with open(path) as f:
-                    scen = os.path.join(out, name + ".yaml")
-                    with open(scen, "w") as g:
-                        g.write(f.read().replace('go-version: "1.19"', f'go-version: "{go}"'))
+                    text = f.read()
+                if costs:
+                    text = text.replace('go-version: "1.19"', f'go-version: "1.19", costs: {costs}', 1)
+                if go:
+                    text = text.replace('go-version: "1.19"', f'go-version: "{go}"')
+                scen = os.path.join(out, name + ".yaml")
+                with open(scen, "w") as g:
+                    g.write(text)
             p = subprocess.run([env["GMPSIM_CMD"], "run", scen, "--seeds", str(SPREAD_SEEDS), "--json",
                                 "--out", os.path.join(out, "s")], capture_output=True, text=True, env=env)
             if p.returncode != 0:

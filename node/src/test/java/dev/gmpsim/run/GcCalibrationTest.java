@@ -77,8 +77,6 @@ class GcCalibrationTest {
           mirror + ": model " + model + " GC cycles, real Go 1.19 " + cycles);
     }
     long peak = s.threads().peak();
-    for (int r : peaks) {
-      assertTrue(Math.abs(peak - r) <= Math.max(2, 0.2 * r), mirror + ": model peak " + peak + ", real " + peaks);
-    }
+    RealGoCalibrationTest.assertWithin(mirror, peak, peaks);
   }
 }
