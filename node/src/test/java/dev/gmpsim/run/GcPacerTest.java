@@ -127,4 +127,22 @@ class GcPacerTest {
     assertEquals(a.schedtrace(), b.schedtrace());
     assertEquals(a.timeseriesCsv(), b.timeseriesCsv());
   }
+
+  @Test
+  void withTheCpuModelAndTheKernelsTimersTheGcRunIsStillDeterministic() throws Exception {
+    // Two CPUs: woken threads queue for them, sleeps end by the kernel's clock events, the GC's
+    // workers and stops compete for the same CPUs. Same scenario and seed, same bytes.
+    Scenario s = ExampleFiles.load("gc/fileread-server-gc.yaml", 500_000_000L)
+        .withMachine(new dev.gmpsim.protocol.scenario.Machine(2, null, null)).withSeed(5);
+    RunOptions o = RunOptions.seed(5).withSchedtrace(10_000_000L, true);
+    RunResult a = Simulation.run(system, s, o);
+    RunResult b = Simulation.run(system, s, o);
+    assertEquals("ok", a.summary().outcome());
+    assertTrue(a.summary().gc().cycles() >= 5, a.summary().gc().toString());
+    assertTrue(a.summary().cpu().waitedShare() > 0, "threads waited for a CPU: " + a.summary().cpu());
+    assertTrue(a.summary().cpu().timers().armed() > 0, "sleeps went through the kernel's timers");
+    assertEquals(JSON.writeValueAsString(a.summary()), JSON.writeValueAsString(b.summary()));
+    assertEquals(a.schedtrace(), b.schedtrace());
+    assertEquals(a.timeseriesCsv(), b.timeseriesCsv());
+  }
 }
