@@ -157,6 +157,18 @@ def costs_override(path):
     return "{" + ", ".join(f"{k}: \"{v}\"" for k, v in out.items()) + "}"
 
 
+def mirror_text(path, go=None, costs=None):
+    """The mirror at PATH as run: under Go version GO's rules and with COSTS (costs_override) as
+    its runtime.costs, each when given. Every mirror's runtime line names go-version "1.19"."""
+    with open(path) as f:
+        text = f.read()
+    if costs:
+        text = text.replace('go-version: "1.19"', f'go-version: "1.19", costs: {costs}', 1)
+    if go:
+        text = text.replace('go-version: "1.19"', f'go-version: "{go}"')
+    return text
+
+
 def run_model(name, env, go=None, seeds=1, costs=None):
     """The model's summary for scenario NAME (with seeds > 1, its peak and final threads are the
     medians over seeds 1..N, and peakRange their range); one retry (a JVM that starts slowly on a
@@ -164,12 +176,7 @@ def run_model(name, env, go=None, seeds=1, costs=None):
     path = os.path.join(HERE, "scenarios", name + ".yaml")
     if not go and not costs:
         return run_file(path, env, seeds)
-    with open(path) as f:
-        text = f.read()
-    if costs:
-        text = text.replace('go-version: "1.19"', f'go-version: "1.19", costs: {costs}', 1)
-    if go:
-        text = text.replace('go-version: "1.19"', f'go-version: "{go}"')
+    text = mirror_text(path, go, costs)
     with tempfile.NamedTemporaryFile("w", suffix=f"-{name}.yaml") as tmp:
         tmp.write(text)
         tmp.flush()
@@ -312,15 +319,9 @@ def spread_table(real, only, env, go, costs=None):
         with tempfile.TemporaryDirectory() as out:
             scen = path
             if go or costs:
-                with open(path) as f:
-                    text = f.read()
-                if costs:
-                    text = text.replace('go-version: "1.19"', f'go-version: "1.19", costs: {costs}', 1)
-                if go:
-                    text = text.replace('go-version: "1.19"', f'go-version: "{go}"')
                 scen = os.path.join(out, name + ".yaml")
                 with open(scen, "w") as g:
-                    g.write(text)
+                    g.write(mirror_text(path, go, costs))
             p = subprocess.run([env["GMPSIM_CMD"], "run", scen, "--seeds", str(SPREAD_SEEDS), "--json",
                                 "--out", os.path.join(out, "s")], capture_output=True, text=True, env=env)
             if p.returncode != 0:

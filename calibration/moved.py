@@ -7,17 +7,15 @@ Prints, for every (case, params, GOMAXPROCS) present in all tables, the peak thr
 per table, and MOVED where the medians of two tables differ by more than compare.py's tolerance
 (20% or 2 threads of the smaller); then how many moved.
 """
-import csv
 import statistics
 import sys
 
+from compare import real_rows, within
+
 
 def load(path):
-    d = {}
-    with open(path) as f:
-        for r in csv.DictReader(f, delimiter="\t"):
-            d.setdefault((r["case"], r["params"], r["gomaxprocs"]), []).append(int(r["peak_threads"]))
-    return d
+    """(case, params, GOMAXPROCS) -> the peak threads of each run, from compare.py's reader."""
+    return {k: [int(r["peak_threads"]) for r in runs] for k, runs in real_rows(path).items()}
 
 
 def main(paths):
@@ -30,7 +28,7 @@ def main(paths):
     for k in keys:
         meds = [statistics.median(t[k]) for t in tables]
         lo, hi = min(meds), max(meds)
-        flag = hi - lo > max(2, 0.2 * lo)
+        flag = not within(hi, lo)
         moved += flag
         runs = "  ".join(f"{'/'.join(map(str, t[k])):<14}" for t in tables)
         print(f"{k[0]:<10} {k[1]:<48} p{k[2]:<2} {runs}{'  MOVED' if flag else ''}")

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmpsim.protocol.result.RunOptions;
 import dev.gmpsim.protocol.result.RunResult;
 import dev.gmpsim.protocol.result.RunSummary;
+import dev.gmpsim.protocol.scenario.Machine;
 import dev.gmpsim.protocol.scenario.Scenario;
 import dev.gmpsim.protocol.scenario.ScenarioLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -133,7 +134,7 @@ class GcPacerTest {
     // Two CPUs: woken threads queue for them, sleeps end by the kernel's clock events, the GC's
     // workers and stops compete for the same CPUs. Same scenario and seed, same bytes.
     Scenario s = ExampleFiles.load("gc/fileread-server-gc.yaml", 500_000_000L)
-        .withMachine(new dev.gmpsim.protocol.scenario.Machine(2, null, null)).withSeed(5);
+        .withMachine(new Machine(2, null, null)).withSeed(5);
     RunOptions o = RunOptions.seed(5).withSchedtrace(10_000_000L, true);
     RunResult a = Simulation.run(system, s, o);
     RunResult b = Simulation.run(system, s, o);
