@@ -88,8 +88,10 @@ class DeadSubmitterTest {
     awaitStats(slots, s -> s.queued() == 5);
 
     a.stop();
-    // r1-r3 are dropped from the queue and r0 is stopped; r4 (b waits too) and r5 run.
-    RunSlots.Stats s = awaitStats(slots, x -> x.dropped() == 3 && x.stopped() == 1);
+    // r1-r3 are dropped from the queue and r0 is stopped; r4 (b waits too) and r5 run. Each
+    // entity hears of a's end on its own: when r0's hears first, its slot can go to r1 before r1's
+    // entity drops it, and r1 is then stopped instead of dropped (seen once on a loaded machine).
+    RunSlots.Stats s = awaitStats(slots, x -> x.dropped() + x.stopped() == 4 && x.stopped() >= 1);
     assertTrue(s.queued() <= 2, s.toString());
     List<String> got = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
@@ -98,7 +100,9 @@ class DeadSubmitterTest {
       got.add(d.runId());
     }
     assertEquals(List.of("r4", "r5"), got.stream().sorted().toList());
-    assertEquals(new RunSlots.Stats(0, 0, 3, 1), awaitStats(slots, x -> x.running() == 0));
+    RunSlots.Stats end = awaitStats(slots, x -> x.running() == 0);
+    assertEquals(0, end.queued(), end.toString());
+    assertEquals(4, end.dropped() + end.stopped(), end.toString());
     // Nothing answered for a, and no answer lost on its way to a dead submitter.
     aResults.expectNoMessage(Duration.ofMillis(300));
     List<Object> lost = new ArrayList<>();
