@@ -14,6 +14,8 @@ import java.util.List;
 final class EventList {
   /** Prints every delivered message to stderr (-Dgmpsim.trace=true), for debugging the model. */
   private static final boolean TRACE = Boolean.getBoolean("gmpsim.trace");
+  /** Prints how the run's events were delivered at its end (-Dgmpsim.deliveries=true), for speed work. */
+  private static final boolean DELIVERIES = Boolean.getBoolean("gmpsim.deliveries");
 
   private final EventHeap queue = new EventHeap();
   private final long endTime;
@@ -28,7 +30,7 @@ final class EventList {
   /** Asked at the same rate as the wall clock: the run's owner wants it stopped (nobody waits for it). */
   private java.util.function.BooleanSupplier cancelled = () -> false;
   private boolean over;
-  /** Messages handled in place ({@link #pollFor}), without a trip through a mailbox. */
+  /** Messages handled in place ({@link #pollFor}, {@link #takeOwn}, readiness), without a trip through a mailbox. */
   private long inPlace;
   /** Set by the clock when the run records a trace. */
   TraceRecorder trace;
@@ -157,11 +159,23 @@ final class EventList {
    */
   private Clock.Out peek() {
     Clock.Out next = queue.peek();
-    while (next != null && next.msg() instanceof HrTimers.ClockEvent e && e.at() <= endTime) {
-      queue.poll();
-      List<Clock.Out> woken = timers.fire(e);
-      if (!woken.isEmpty()) {
-        add(woken);
+    while (next != null && next.msg().at() <= endTime) {
+      if (next.msg() instanceof HrTimers.ClockEvent e) {
+        queue.poll();
+        List<Clock.Out> woken = timers.fire(e);
+        if (!woken.isEmpty()) {
+          add(woken);
+        }
+      } else if (next.msg() instanceof Netpoller.Readiness r && !stopping()) {
+        // Taken as the netpoller's FdReady would be (time, samples, count), applied in place.
+        take();
+        inPlace++;
+        List<Clock.Out> sent = r.epoll().kernelReady(r);
+        if (!sent.isEmpty()) {
+          add(sent);
+        }
+      } else {
+        break;
       }
       next = queue.peek();
     }
@@ -249,6 +263,10 @@ final class EventList {
       queue.forEach(o -> o.msg().forEachG(inFlight::add));
       if (timers != null) {
         timers.forEachPending(o -> o.msg().forEachG(inFlight::add)); // threads still asleep
+      }
+      if (DELIVERIES) {
+        System.err.printf(java.util.Locale.ROOT, "gmpsim deliveries: %d events, %d in place, %d through a mailbox%n",
+            events, inPlace, events - inPlace);
       }
       clock.tell(new Clock.Over(t, events, outcome == null ? "ok" : outcome, inFlight));
       return;

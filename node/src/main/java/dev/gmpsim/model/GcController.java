@@ -106,7 +106,7 @@ final class GcController {
     this.memoryLimit = run.runtime.memoryLimit();
     this.live = run.scenario.heapOrDefault().liveBytes();
     this.globals = run.scenario.heapOrDefault().globalsBytes();
-    this.pi = run.runtime.goMinor() < 21;
+    this.pi = run.goMinor < 21;
     // The program is taken in its steady state: its live heap allocated and marked once.
     this.heapMarked = live;
     this.heapLive = live;

@@ -562,7 +562,7 @@ public final class M extends SimActor<M.Command> {
           WaitGroup w = run.waitgroups.get(wt.wg());
           if (w.count > 0) {
             w.waiters.addLast(g);
-            return gopark(t + run.cost.gopark(), run.runtime.goMinor() >= 24 ? "sync.WaitGroup.Wait" : "semacquire",
+            return gopark(t + run.cost.gopark(), run.goMinor >= 24 ? "sync.WaitGroup.Wait" : "semacquire",
                 G.Where.CHAN);
           }
         } else if (op instanceof Op.Set st) {
@@ -825,7 +825,7 @@ public final class M extends SimActor<M.Command> {
 
   /** wakep's lock-free pre-check; Sched repeats it under its lock. */
   private void wakep(long t) {
-    if (atomics.wakepWorthTrying(run.runtime.goMinor())) {
+    if (atomics.wakepWorthTrying(run.goMinor)) {
       send(run.sched, new Sched.WakeP(t));
     }
   }

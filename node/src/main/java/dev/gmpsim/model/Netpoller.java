@@ -75,6 +75,15 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   /** The descriptor of {@code g} is readable: its data arrived at {@code readyAt} (at most {@code at}). */
   private record FdReady(long at, G g, long readyAt) implements Command {}
 
+  /**
+   * The same readiness as the kernel reports it (ep_poll_callback), in runs without faults: it
+   * waits in the event list like a message and counts as one, but the event list applies it to
+   * the epoll state (the ready list, the waiter in epoll_wait) when it comes first instead of
+   * delivering it, saving a trip through the mailbox. With faults, FdReady stays a message so
+   * that it can be faulted; InPlaceTest checks both give the same bytes.
+   */
+  record Readiness(long at, G g, long readyAt, Netpoller epoll) implements Msg {}
+
   private record TimerFire(long at, G g) implements Command {}
 
   /** The blocked M's epoll_wait timed out. */
@@ -103,6 +112,8 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   private long pollToken;
   /** The epoll_wait timeout's kernel timer while the poller sleeps on one (with a machine). */
   private HrTimers.Timer pollTimer;
+  /** Where the messages of a readiness applied by the event list go ({@link #kernelReady}); else null. */
+  private java.util.List<Clock.Out> kernelOut;
 
   public static Behavior<Command> create(RunContext run) {
     return run.wrap("Netpoller", Behaviors.setup(ctx -> new Netpoller(ctx, run)));
@@ -159,8 +170,52 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     atomics.netpollWaiters++;
     p.g().place(G.Where.NETPOLL, run.stats);
     // A descriptor already ready when the park is handled (it was late) is reported at once.
-    send(getContext().getSelf(), new FdReady(Math.max(p.readyAt(), now), p.g(), p.readyAt()));
+    long at = Math.max(p.readyAt(), now);
+    if (run.inPlace) {
+      // Park sends nothing else, so the readiness keeps the place in the list FdReady would have.
+      run.events.add(getContext().getSelf(), new Readiness(at, p.g(), p.readyAt(), this));
+    } else {
+      send(getContext().getSelf(), new FdReady(at, p.g(), p.readyAt()));
+    }
     return this;
+  }
+
+  /**
+   * The event list applies {@code r} between messages, as onFdReady would: returns what that
+   * sends (a woken poller's return).
+   */
+  java.util.List<Clock.Out> kernelReady(Readiness r) {
+    now = r.at();
+    kernelOut = new java.util.ArrayList<>(1);
+    try {
+      fdReady(r.g(), r.readyAt());
+      return kernelOut;
+    } finally {
+      kernelOut = null;
+    }
+  }
+
+  /** send, or into {@link #kernelOut} while the event list applies a readiness. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private <T extends Command> void emit(ActorRef<T> to, T msg) {
+    if (kernelOut != null) {
+      kernelOut.add(new Clock.Out((ActorRef) to, msg));
+    } else {
+      send(to, msg);
+    }
+  }
+
+  private <T extends Sched.Command> void emitSched(T msg) {
+    if (kernelOut != null) {
+      kernelOut.add(new Clock.Out(castMsg(run.sched), msg));
+    } else {
+      send(run.sched, msg);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ActorRef<Msg> castMsg(ActorRef<?> r) {
+    return (ActorRef) r;
   }
 
   private Behavior<Command> onFdReady(FdReady r) {
@@ -274,7 +329,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
       if (blocked != null && (atomics.pollUntil == 0 || atomics.pollUntil > when)) {
         wakePoller(run.cost.futexWake()); // netpollBreak
       }
-    } else if (atomics.wakepWorthTrying(run.runtime.goMinor())) {
+    } else if (atomics.wakepWorthTrying(run.goMinor)) {
       send(run.sched, new Sched.WakeP(now));
     }
   }
@@ -377,7 +432,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
     if (latency == 0) {
       returnTo(p);
     } else {
-      send(getContext().getSelf(), new PollReturn(now + latency, p));
+      emit(getContext().getSelf(), new PollReturn(now + latency, p));
     }
   }
 
@@ -387,7 +442,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   private void returnTo(Poller p) {
-    send(run.sched, new Sched.NetpollReturned(now, p.m(), p.mid(), drain(), p.wasSpinning()));
+    emitSched(new Sched.NetpollReturned(now, p.m(), p.mid(), drain(), p.wasSpinning()));
   }
 
   /**
@@ -407,7 +462,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
    * #EPOLL_EVENTS}, the rest stay for the next poll, in order), else only the fired timers.
    */
   private G[] take(boolean descriptors) {
-    boolean adjust = run.runtime.goMinor() >= 22;
+    boolean adjust = run.goMinor >= 22;
     int n = ready.size();
     java.util.ArrayList<G> out = new java.util.ArrayList<>(Math.min(n, EPOLL_EVENTS));
     int events = 0;

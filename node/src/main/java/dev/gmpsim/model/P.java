@@ -424,7 +424,7 @@ public final class P extends SimActor<P.Command> {
       runqput(g, true);
     }
     publish();
-    if (t.list().length > 0 && atomics.wakepWorthTrying(run.runtime.goMinor())) {
+    if (t.list().length > 0 && atomics.wakepWorthTrying(run.goMinor)) {
       send(run.sched, new Sched.WakeP(now));
     }
     findLocal();
@@ -697,7 +697,7 @@ public final class P extends SimActor<P.Command> {
       return;
     }
     // Go 1.21+: a wakep found no idle P and asked for a spinning M; become it and look again.
-    if (run.runtime.goMinor() >= 21 && atomics.needspinning) {
+    if (run.goMinor >= 21 && atomics.needspinning) {
       holderSpinning = true;
       atomics.becomeSpinning();
       run.mview(holderId).spinning = true;

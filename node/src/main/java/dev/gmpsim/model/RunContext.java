@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
 public final class RunContext {
   final Scenario scenario;
   final RuntimeSpec runtime;
+  /** runtime.goMinor(), parsed once: the scheduler asks it on hot paths. */
+  final int goMinor;
   final Costs cost;
   final SplittableRandom rng;
   final Atomics atomics;
@@ -72,6 +74,7 @@ public final class RunContext {
       ActorWrapper wrapper, akka.actor.typed.Props dispatcher, long maxGoroutines, TraceRecorder trace) {
     this.scenario = scenario;
     this.runtime = scenario.runtime();
+    this.goMinor = runtime.goMinor();
     this.rng = new SplittableRandom(seed);
     this.cost = new Costs(runtime.costs(), rng, runtime.timerSlack());
     this.atomics = new Atomics(runtime.gomaxprocs(), maxProcs(scenario));

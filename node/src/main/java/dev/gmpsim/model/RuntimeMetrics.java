@@ -23,7 +23,7 @@ final class RuntimeMetrics {
   static Map<String, RunSummary.RuntimeMetric> of(RunContext run, Histogram schedLatency) {
     Atomics a = run.atomics;
     RunStats s = run.stats;
-    int minor = run.runtime.goMinor();
+    int minor = run.goMinor;
     Map<String, RunSummary.RuntimeMetric> m = new LinkedHashMap<>();
     m.put("/sched/gomaxprocs:threads", scalar("1.16", a.gomaxprocs()));
     // Up to Go 1.25 gcount() leaves the system goroutines out; 1.26's gcount(true) counts them.

@@ -167,7 +167,7 @@ public final class Sched extends SimActor<Sched.Command> {
     this.gomaxprocs = run.runtime.gomaxprocs();
     this.maxmcount = run.runtime.maxThreads();
     boolean cgo = run.runtime.cgo() || run.scenario.usesCgo();
-    this.extraMsExempt = cgo && run.runtime.goMinor() >= 21 ? 1 : 0;
+    this.extraMsExempt = cgo && run.goMinor >= 21 ? 1 : 0;
     this.mnext = firstFreeMId;
     // procresize: every P but P0 starts idle, pidleget hands out P1 first.
     for (int i = gomaxprocs - 1; i >= 1; i--) {
@@ -655,7 +655,7 @@ public final class Sched extends SimActor<Sched.Command> {
   // The helpers below are proc.go's functions of the same names.
 
   private void wakep() {
-    if (!atomics.wakepWorthTrying(run.runtime.goMinor())) {
+    if (!atomics.wakepWorthTrying(run.goMinor)) {
       return;
     }
     atomics.nmspinning = 1;
@@ -678,7 +678,7 @@ public final class Sched extends SimActor<Sched.Command> {
       if (pp < 0) {
         if (spinning) {
           decSpinning();
-          if (run.runtime.goMinor() >= 21) {
+          if (run.goMinor >= 21) {
             atomics.needspinning = true;
           }
         }

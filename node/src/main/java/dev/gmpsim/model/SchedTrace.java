@@ -31,13 +31,13 @@ final class SchedTrace {
         .append(" idleprocs=").append(a.npidle)
         .append(" threads=").append(a.mcount)
         .append(" spinningthreads=").append(a.nmspinning);
-    if (run.runtime.goMinor() >= 21) {
+    if (run.goMinor >= 21) {
       b.append(" needspinning=").append(a.needspinning ? 1 : 0);
     }
     b.append(" idlethreads=").append(a.nmidle)
         .append(" runqueue=").append(a.runqsize);
     if (run.scheddetail) {
-      boolean bools = run.runtime.goMinor() >= 20;
+      boolean bools = run.goMinor >= 20;
       b.append(" gcwaiting=").append(bools ? String.valueOf(a.gcwaiting) : a.gcwaiting ? "1" : "0")
           .append(" nmidlelocked=").append(a.nmidlelocked)
           .append(" stopwait=").append(a.stopwait).append(" sysmonwait=")
@@ -46,7 +46,7 @@ final class SchedTrace {
       detail();
       return;
     }
-    if (run.runtime.goMinor() >= 26) {
+    if (run.goMinor >= 26) {
       b.append(" [");
       for (int i = 0; i < a.gomaxprocs(); i++) {
         b.append(' ').append(a.pRunqLen[i]);
@@ -102,6 +102,6 @@ final class SchedTrace {
 
   /** An M, G or P id, or none: -1 up to Go 1.20, "nil" from Go 1.21. */
   private String id(long v) {
-    return v >= 0 ? Long.toString(v) : run.runtime.goMinor() >= 21 ? "nil" : "-1";
+    return v >= 0 ? Long.toString(v) : run.goMinor >= 21 ? "nil" : "-1";
   }
 }

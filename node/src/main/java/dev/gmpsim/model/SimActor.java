@@ -77,8 +77,10 @@ public abstract class SimActor<C extends Msg> extends ExtensibleBehavior<C> {
         own = outMsg[--n];
       }
       run.events.add(outTo, outMsg, n);
-      java.util.Arrays.fill(outMsg, 0, outN, null); // the messages are the list's now
-      java.util.Arrays.fill(outTo, 0, outN, null);
+      for (int i = 0; i < outN; i++) { // the messages are the list's now
+        outMsg[i] = null;
+        outTo[i] = null;
+      }
       outN = 0;
       if (own != null && run.events.takeOwn(self, own)) {
         msg = (C) own;

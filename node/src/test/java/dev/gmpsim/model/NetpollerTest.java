@@ -102,6 +102,44 @@ class NetpollerTest extends ModelTest {
     assertEquals(1, r.h.run.atomics.netpollReady, "the one ready at 1.04ms waits for the next poll");
   }
 
+  /**
+   * Without faults the event list applies a descriptor's readiness to the epoll state itself
+   * (Netpoller.Readiness) instead of delivering FdReady to the netpoller: the same event, at the
+   * same place in the order, counted the same, and the woken poller returns the same list.
+   */
+  @Test
+  void readinessAppliedByTheEventListIsTheSameEventAsFdReadyThroughTheMailbox() {
+    long[] events = new long[2];
+    long[] inPlace = new long[2];
+    for (int i = 0; i < 2; i++) {
+      Rig r = new Rig(go("1.19", "futex-wake: 33us")).mGoesIntoNetpoll();
+      r.h.run.inPlace = i == 0;
+      G first = r.h.g(new Op.Block("x"));
+      G during = r.h.g(new Op.Block("x"));
+      G late = r.h.g(new Op.Block("x"));
+      r.h.at(r.np, new Netpoller.BlockingPoll(0, r.m7, 7, false));
+      r.h.at(r.np, new Netpoller.Park(100, first, 1_000_000));
+      r.h.at(r.np, new Netpoller.Park(200, during, 1_020_000));
+      r.h.at(r.np, new Netpoller.Park(2_000_000, late, 1_500_000)); // parked after its data came
+      r.h.at(r.np, new Netpoller.Poll(2_000_001, 0));
+      r.h.start();
+      Clock.Finished end = r.h.awaitEnd();
+      assertEquals("ok", end.outcome());
+      events[i] = end.events();
+      inPlace[i] = r.h.run.events.handledInPlace();
+
+      Sched.NetpollReturned ret = assertInstanceOf(Sched.NetpollReturned.class, drain(r.sched).get(0));
+      assertEquals(1_033_000, ret.at());
+      assertArrayEquals(new G[] {first, during}, ret.list());
+      List<P.Polled> polled = only(drain(r.p), P.Polled.class);
+      assertArrayEquals(new G[] {late}, polled.get(0).list(), "readiness at the park, before the poll");
+      assertEquals(1_500_000, late.lastReady, "a request counts from its data");
+    }
+    assertEquals(events[1], events[0], "the same events either way");
+    assertTrue(inPlace[0] >= 3, "the three readinesses were applied in place: " + inPlace[0]);
+    assertEquals(0, inPlace[1], "every message through the mailbox");
+  }
+
   @Test
   void oneNetpollReturnsAtMost128Descriptors() {
     Rig r = new Rig(go("1.19", "netpoll: 500ns"));
