@@ -61,7 +61,8 @@ final class BenchReport {
   static String legend(Bench b) {
     int n = b.plan().rounds();
     return "median (min-max) of " + n + " timing" + (n == 1 ? "" : "s")
-        + "; vs loop: against the plain loop timed in the same round; B/event: bytes allocated per event";
+        + "; vs loop: against the plain loop timed in the same round; B/event: bytes allocated per event;"
+        + " mailbox: share of events handed to their actor through an Akka mailbox (a count, the same on any machine)";
   }
 
   private static String seconds(long ns) {
@@ -72,20 +73,21 @@ final class BenchReport {
   /** The table: one row per workload after the plain loop's, then all workloads together. */
   static void table(PrintWriter out, Bench b) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"workload", "events/run", "M events/s", "virtual/wall", "vs loop", "B/event"});
+    rows.add(new String[] {"workload", "events/run", "M events/s", "virtual/wall", "vs loop", "B/event", "mailbox"});
     Row plain = b.plain();
     rows.add(new String[] {plain.name(), Long.toString(plain.eventsPerRun()),
-        spread(BenchStats.of(plain.timings(), t -> t.eventsPerSecond() / 1e6), "%.2f", ""), "-", "1.00", bytes(plain.timings())});
+        spread(BenchStats.of(plain.timings(), t -> t.eventsPerSecond() / 1e6), "%.2f", ""), "-", "1.00", bytes(plain.timings()),
+        share(plain.timings())});
     for (Row w : b.workloads()) {
       rows.add(new String[] {w.name(), Long.toString(w.eventsPerRun()),
           spread(BenchStats.of(w.timings(), t -> t.eventsPerSecond() / 1e6), "%.2f", ""),
           spread(BenchStats.of(w.timings(), Timing::virtualPerWall), "%.1f", "x"),
           spread(BenchStats.vsPlain(w.timings(), plain.timings()), "%.2f", ""),
-          bytes(w.timings())});
+          bytes(w.timings()), share(w.timings())});
     }
     List<Timing> all = b.together();
     rows.add(new String[] {"all workloads", "-", spread(BenchStats.of(all, t -> t.eventsPerSecond() / 1e6), "%.2f", ""),
-        "-", spread(BenchStats.vsPlain(all, plain.timings()), "%.2f", ""), bytes(all)});
+        "-", spread(BenchStats.vsPlain(all, plain.timings()), "%.2f", ""), bytes(all), share(all)});
     int[] width = new int[rows.get(0).length];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
@@ -117,6 +119,21 @@ final class BenchReport {
   private static String bytes(List<Timing> timings) {
     Spread s = BenchStats.of(timings, Timing::bytesPerEvent);
     return s.known() ? String.format(Locale.ROOT, "%.0f", s.median()) : "-";
+  }
+
+  /** The median share of events through a mailbox ("0.86"), or "-" (the plain loop has none). */
+  private static String share(List<Timing> timings) {
+    Spread s = BenchStats.of(timings, Timing::mailboxShare);
+    return s.known() ? String.format(Locale.ROOT, "%.3f", s.median()) : "-";
+  }
+
+  private static void putShare(ObjectNode o, List<Timing> timings) {
+    Spread s = BenchStats.of(timings, Timing::mailboxShare);
+    if (s.known()) {
+      o.put("mailboxShare", s.median());
+    } else {
+      o.putNull("mailboxShare");
+    }
   }
 
   /** The JSON document for scripts: see docs/bench.md for every field. */
@@ -158,6 +175,7 @@ final class BenchReport {
       put(o, "virtualPerWall", BenchStats.of(w.timings(), Timing::virtualPerWall));
       put(o, "vsPlainLoop", BenchStats.vsPlain(w.timings(), plain.timings()));
       put(o, "bytesPerEvent", BenchStats.of(w.timings(), Timing::bytesPerEvent));
+      putShare(o, w.timings());
       timings(o.putArray("timings"), w.timings());
     }
     List<Timing> together = b.together();
@@ -165,6 +183,7 @@ final class BenchReport {
     put(all, "eventsPerSecond", BenchStats.of(together, Timing::eventsPerSecond));
     put(all, "vsPlainLoop", BenchStats.vsPlain(together, plain.timings()));
     put(all, "bytesPerEvent", BenchStats.of(together, Timing::bytesPerEvent));
+    putShare(all, together);
     return mapper.writeValueAsString(root);
   }
 
@@ -192,6 +211,11 @@ final class BenchReport {
         o.putNull("allocatedBytes");
       } else {
         o.put("allocatedBytes", t.allocatedBytes());
+      }
+      if (t.mailboxEvents() < 0) {
+        o.putNull("mailboxEvents");
+      } else {
+        o.put("mailboxEvents", t.mailboxEvents());
       }
     }
   }

@@ -15,8 +15,15 @@ import java.util.function.LongSupplier;
 final class BenchRounds {
   private BenchRounds() {}
 
-  /** What one run of a workload did. {@code virtualNs} is 0 for the plain loop. */
-  record Work(long events, long virtualNs) {}
+  /**
+   * What one run of a workload did. {@code virtualNs} is 0 for the plain loop; {@code
+   * mailboxEvents} (events handed over through an Akka mailbox) is -1 where there is none.
+   */
+  record Work(long events, long virtualNs, long mailboxEvents) {
+    Work(long events, long virtualNs) {
+      this(events, virtualNs, -1);
+    }
+  }
 
   /** Something the bench times: a model workload or the plain loop. */
   interface Workload {
@@ -29,7 +36,16 @@ final class BenchRounds {
   }
 
   /** One timing: {@code runs} back-to-back runs of a workload in {@code wallNs}. */
-  record Timing(int round, int runs, long events, long virtualNs, long wallNs, long allocatedBytes) {
+  record Timing(int round, int runs, long events, long virtualNs, long wallNs, long allocatedBytes, long mailboxEvents) {
+    Timing(int round, int runs, long events, long virtualNs, long wallNs, long allocatedBytes) {
+      this(round, runs, events, virtualNs, wallNs, allocatedBytes, -1);
+    }
+
+    /** The share of events handed over through a mailbox: a count, the same on any machine; NaN if unknown. */
+    double mailboxShare() {
+      return mailboxEvents < 0 || events == 0 ? Double.NaN : (double) mailboxEvents / events;
+    }
+
     double eventsPerSecond() {
       return events * 1e9 / Math.max(1, wallNs);
     }
@@ -98,16 +114,18 @@ final class BenchRounds {
     long t0 = clock.getAsLong();
     long events = 0;
     long virtual = 0;
+    long mailbox = 0;
     int runs = 0;
     long wall;
     do {
       Work done = w.runOnce();
       events += done.events();
       virtual += done.virtualNs();
+      mailbox = mailbox < 0 || done.mailboxEvents() < 0 ? -1 : mailbox + done.mailboxEvents();
       runs++;
       wall = clock.getAsLong() - t0;
     } while (wall < minWallNs);
     long allocated = BenchAlloc.between(before, w.allocation());
-    return new Timing(round, runs, events, virtual, wall, allocated);
+    return new Timing(round, runs, events, virtual, wall, allocated, mailbox);
   }
 }

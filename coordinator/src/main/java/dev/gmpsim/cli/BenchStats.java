@@ -60,6 +60,7 @@ final class BenchStats {
       long virtual = 0;
       long wall = 0;
       long alloc = 0;
+      long mailbox = 0;
       int runs = 0;
       for (List<Timing> w : workloads) {
         Timing t = w.get(r);
@@ -68,8 +69,9 @@ final class BenchStats {
         wall += t.wallNs();
         runs += t.runs();
         alloc = alloc < 0 || t.allocatedBytes() < 0 ? -1 : alloc + t.allocatedBytes();
+        mailbox = mailbox < 0 || t.mailboxEvents() < 0 ? -1 : mailbox + t.mailboxEvents();
       }
-      out[r] = new Timing(workloads.get(0).get(r).round(), runs, events, virtual, wall, alloc);
+      out[r] = new Timing(workloads.get(0).get(r).round(), runs, events, virtual, wall, alloc, mailbox);
     }
     return List.of(out);
   }

@@ -50,7 +50,7 @@ final class BenchWorkloads {
       @Override
       public Work runOnce() {
         RunResult r = Simulation.run(system, scenario, RunOptions.seed(scenario.seed()));
-        return new Work(r.summary().events(), r.summary().virtualTimeNs());
+        return new Work(r.summary().events(), r.summary().virtualTimeNs(), r.mailboxEvents());
       }
 
       @Override

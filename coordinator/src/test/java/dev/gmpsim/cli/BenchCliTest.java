@@ -63,10 +63,19 @@ class BenchCliTest {
       // The run's dispatcher thread was found and counted: the model allocates something per event.
       assertTrue(o.at("/bytesPerEvent/median").asDouble() > 0, o.toString());
       assertTimings(o, 3, o.get("eventsPerRun").asLong());
+      // A count, not a timing: the same share in every round (each run does the same events), and
+      // most of a run's events are messages between two actors.
+      double share = o.get("mailboxShare").asDouble();
+      assertTrue(share > 0.5 && share < 1, o.toString());
+      for (JsonNode t : o.get("timings")) {
+        assertEquals(share, t.get("mailboxEvents").asDouble() / t.get("events").asDouble(), 1e-12, t.toString());
+      }
     }
+    assertTrue(plain.get("timings").get(0).get("mailboxEvents").isNull(), "the plain loop has no mailboxes");
     for (String f : List.of("eventsPerSecond", "vsPlainLoop", "bytesPerEvent")) {
       assertSpread(root.get("all"), f);
     }
+    assertTrue(root.at("/all/mailboxShare").asDouble() > 0.5, root.get("all").toString());
   }
 
   static void assertSpread(JsonNode o, String field) {
@@ -113,6 +122,9 @@ class BenchCliTest {
       assertEquals(table.get(0).length(), l.length(), r.out());
     }
     assertTrue(table.get(2).matches(".* \\d+\\.\\d\\d \\(\\d+\\.\\d\\d-\\d+\\.\\d\\d\\) .*"), table.get(2));
+    assertTrue(table.get(0).endsWith(" mailbox"), table.get(0));
+    assertTrue(table.get(1).endsWith(" -"), table.get(1));
+    assertTrue(table.get(2).matches(".* 0\\.\\d\\d\\d"), table.get(2));
     assertTrue(r.err().contains("gmpsim bench: round 2 of 2"), r.err());
   }
 

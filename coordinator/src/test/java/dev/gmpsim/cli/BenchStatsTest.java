@@ -63,6 +63,17 @@ class BenchStatsTest {
     assertEquals(List.of(new Timing(1, 4, 400, 12, 40, 1500), new Timing(2, 3, 400, 12, 40, -1)), all);
   }
 
+  @Test
+  void theMailboxShareIsCountedEventsOverEventsAndAddsUpAcrossWorkloads() {
+    Timing a = new Timing(1, 2, 1000, 5, 10, 0, 900);
+    Timing b = new Timing(1, 1, 3000, 5, 10, 0, 1500);
+    assertEquals(0.9, a.mailboxShare());
+    assertEquals(Double.NaN, new Timing(1, 1, 10, 0, 1, 0).mailboxShare(), "unknown: the plain loop");
+    assertEquals(0.6, BenchStats.together(List.of(List.of(a), List.of(b))).get(0).mailboxShare());
+    assertEquals(Double.NaN, BenchStats.together(
+        List.of(List.of(a), List.of(new Timing(1, 1, 10, 0, 1, 0)))).get(0).mailboxShare(), "one unknown: unknown");
+  }
+
   /** A timing of one second with {@code mevs} million events. */
   static Timing timing(int round, double mevs) {
     return new Timing(round, 1, (long) (mevs * 1e6), 0, 1_000_000_000L, 0);

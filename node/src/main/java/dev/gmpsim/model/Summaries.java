@@ -90,7 +90,8 @@ final class Summaries {
             run.faults == null ? null : run.faults.report(),
             gc(run, measured),
             run.cpus == null ? null : run.cpus.summary(end - measured, end, run.hrtimers));
-    return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates());
+    return new RunResult(summary, s.schedtrace(), s.timeseries(), s.pstates(),
+        run.events == null ? -1 : fin.events() - run.events.handledInPlace());
   }
 
   /** The gc block: null for runs without a garbage collector, so their summaries stay as they were. */
