@@ -154,8 +154,9 @@ final class EventList {
   }
 
   /**
-   * The next message, after firing the kernel's clock events that come before it (HrTimers): an
-   * expiring timer sends its owner's message, at or after the event's time.
+   * The next message, after the kernel's events that come before it: clock events (HrTimers; an
+   * expiring timer sends its owner's message, at or after the event's time), and descriptors
+   * becoming readable (Netpoller.Readiness, counted as events: they stand for FdReady).
    */
   private Clock.Out peek() {
     Clock.Out next = queue.peek();

@@ -25,7 +25,9 @@
  * one actor of a run is ever running, a run is a pure function of (scenario, seed, model version),
  * and races that the runtime settles with a CAS are settled by the actor that owns the state:
  * sysmon's retake and a returning M's exitsyscallfast are both messages to the P, and whichever
- * comes first wins.
+ * comes first wins. The kernel's events wait in the same list: its timers' clock events, and
+ * (without faults) descriptors becoming readable, which the list applies to the netpoller's
+ * epoll state between two messages ({@link dev.gmpsim.model.Netpoller.Readiness}).
  *
  * <p>The runtime reads some words without a lock from any thread (sched.npidle, sched.nmspinning,
  * sched.lastpoll, pp.status, pp.schedtick, run queue lengths). They live in {@link
