@@ -45,7 +45,7 @@ public class DeliveryBench {
 
   record Ping(long at) implements PingMsg {}
 
-  /** Sends one Ping to actor {@code refs[peer]} per Ping it gets, 1ns later. */
+  /** Sends one Ping to actor {@code refs[peer]} (itself when {@code peer} < 0) per Ping it gets, 1ns later. */
   static final class Pinger extends SimActor<PingMsg> {
     private final List<ActorRef<PingMsg>> refs;
     private final int peer;
@@ -59,7 +59,9 @@ public class DeliveryBench {
     @Override
     Handlers<PingMsg> handlers() {
       return Handlers.<PingMsg>create().on(Ping.class, p -> {
-        send(refs.get(peer), new Ping(now + 1));
+        // To itself through its own context's ref, as the model's actors do: the ref spawn
+        // returned is another object for the same actor, and in-place delivery goes by identity.
+        send(peer < 0 ? getContext().getSelf() : refs.get(peer), new Ping(now + 1));
         return this;
       });
     }
@@ -108,7 +110,7 @@ public class DeliveryBench {
     List<ActorRef<PingMsg>> refs = new java.util.ArrayList<>();
     system.systemActorOf(Behaviors.<Clock.Finished>setup(ctx -> {
       run.clock = ctx.spawn(Clock.create(run, EVENTS, ctx.getSelf()), "clock", props);
-      refs.add(ctx.spawn(Behaviors.setup(c -> new Pinger(c, run, refs, self ? 0 : 1)), "a", props));
+      refs.add(ctx.spawn(Behaviors.setup(c -> new Pinger(c, run, refs, self ? -1 : 1)), "a", props));
       if (!self) {
         refs.add(ctx.spawn(Behaviors.setup(c -> new Pinger(c, run, refs, 0)), "b", props));
       }

@@ -120,11 +120,20 @@ final class EventList {
    */
   Msg pollFor(ActorRef<?> self) {
     Clock.Out next = peek();
-    if (next == null || next.to() != self || next.msg().at() > endTime || stopping()) {
+    if (next == null || !same(next.to(), self) || next.msg().at() > endTime || stopping()) {
       return null;
     }
     inPlace++;
     return take();
+  }
+
+  /**
+   * Whether two refs name the same actor. The ref spawn returned (what the other actors hold) and
+   * the actor's own context's ref are two objects for one actor; identity first, then the uid
+   * (a field) before the path comparison of {@code equals}, so that a miss costs two loads.
+   */
+  static boolean same(ActorRef<?> a, ActorRef<?> b) {
+    return a == b || (a != null && b != null && a.path().uid() == b.path().uid() && a.equals(b));
   }
 
   /**

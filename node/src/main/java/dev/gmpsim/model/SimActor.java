@@ -73,7 +73,7 @@ public abstract class SimActor<C extends Msg> extends ExtensibleBehavior<C> {
       // is handled here without entering the list; same order, time and count as through it.
       Msg own = null;
       int n = outN;
-      if (next == this && run.inPlace && n > 0 && outTo[n - 1] == self) {
+      if (next == this && run.inPlace && n > 0 && EventList.same(outTo[n - 1], self)) {
         own = outMsg[--n];
       }
       run.events.add(outTo, outMsg, n);

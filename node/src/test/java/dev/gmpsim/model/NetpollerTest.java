@@ -140,6 +140,21 @@ class NetpollerTest extends ModelTest {
     assertEquals(0, inPlace[1], "every message through the mailbox");
   }
 
+  /**
+   * A message another actor addressed with the ref spawn returned is the netpoller's own next
+   * message all the same: the running netpoller takes it in place (EventList.same), though that
+   * ref is another object than its context's self.
+   */
+  @Test
+  void theNextMessageToTheRunningActorIsTakenInPlaceWhicheverRefNamedIt() {
+    Rig r = new Rig(go("1.22"));
+    r.h.at(r.np, new Netpoller.Park(100, r.h.g(new Op.Block("x")), 900_000_000));
+    r.h.at(r.np, new Netpoller.Park(200, r.h.g(new Op.Block("x")), 900_000_000));
+    r.finishOk();
+    assertEquals(1, r.h.run.events.handledInPlace(), "the second Park, after the first, without the mailbox");
+    assertEquals(2, r.h.run.atomics.netpollWaiters);
+  }
+
   @Test
   void oneNetpollReturnsAtMost128Descriptors() {
     Rig r = new Rig(go("1.19", "netpoll: 500ns"));
