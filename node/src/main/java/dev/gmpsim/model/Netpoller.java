@@ -112,8 +112,10 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   private long pollToken;
   /** The epoll_wait timeout's kernel timer while the poller sleeps on one (with a machine). */
   private HrTimers.Timer pollTimer;
-  /** Where the messages of a readiness applied by the event list go ({@link #kernelReady}); else null. */
-  private java.util.List<Clock.Out> kernelOut;
+  /** What a readiness applied by the event list sends ({@link #kernelReady}), reused for each. */
+  private final java.util.ArrayList<Clock.Out> kernelOut = new java.util.ArrayList<>(1);
+  /** True while the event list applies a readiness: {@link #emit} goes to {@link #kernelOut}. */
+  private boolean inKernel;
 
   public static Behavior<Command> create(RunContext run) {
     return run.wrap("Netpoller", Behaviors.setup(ctx -> new Netpoller(ctx, run)));
@@ -182,40 +184,28 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
 
   /**
    * The event list applies {@code r} between messages, as onFdReady would: returns what that
-   * sends (a woken poller's return).
+   * sends (a woken poller's return), a list reused by the next call.
    */
   java.util.List<Clock.Out> kernelReady(Readiness r) {
     now = r.at();
-    kernelOut = new java.util.ArrayList<>(1);
+    kernelOut.clear();
+    inKernel = true;
     try {
       fdReady(r.g(), r.readyAt());
       return kernelOut;
     } finally {
-      kernelOut = null;
+      inKernel = false;
     }
   }
 
   /** send, or into {@link #kernelOut} while the event list applies a readiness. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private <T extends Command> void emit(ActorRef<T> to, T msg) {
-    if (kernelOut != null) {
+  private <T extends Msg> void emit(ActorRef<T> to, T msg) {
+    if (inKernel) {
       kernelOut.add(new Clock.Out((ActorRef) to, msg));
     } else {
       send(to, msg);
     }
-  }
-
-  private <T extends Sched.Command> void emitSched(T msg) {
-    if (kernelOut != null) {
-      kernelOut.add(new Clock.Out(castMsg(run.sched), msg));
-    } else {
-      send(run.sched, msg);
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static ActorRef<Msg> castMsg(ActorRef<?> r) {
-    return (ActorRef) r;
   }
 
   private Behavior<Command> onFdReady(FdReady r) {
@@ -442,7 +432,7 @@ public final class Netpoller extends SimActor<Netpoller.Command> {
   }
 
   private void returnTo(Poller p) {
-    emitSched(new Sched.NetpollReturned(now, p.m(), p.mid(), drain(), p.wasSpinning()));
+    emit(run.sched, new Sched.NetpollReturned(now, p.m(), p.mid(), drain(), p.wasSpinning()));
   }
 
   /**

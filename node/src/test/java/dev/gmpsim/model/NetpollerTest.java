@@ -52,6 +52,13 @@ class NetpollerTest extends ModelTest {
       h.start();
       assertEquals("ok", h.awaitEnd().outcome());
     }
+
+    /** A goroutine that parks on a descriptor at {@code at}, its data arriving at {@code readyAt}. */
+    G parked(long at, long readyAt) {
+      G g = h.g(new Op.Block("x"));
+      h.at(np, new Netpoller.Park(at, g, readyAt));
+      return g;
+    }
   }
 
   private static Scenario go(String version, String... costs) {
@@ -85,13 +92,10 @@ class NetpollerTest extends ModelTest {
     // netpoll.go: epoll_wait copies out the ready events when the woken thread runs, so data
     // that arrives during the wake-up comes back in the same list (and injectglist spreads it).
     Rig r = new Rig(go("1.19", "futex-wake: 33us")).mGoesIntoNetpoll();
-    G first = r.h.g(new Op.Block("x"));
-    G during = r.h.g(new Op.Block("x"));
-    G after = r.h.g(new Op.Block("x"));
     r.h.at(r.np, new Netpoller.BlockingPoll(0, r.m7, 7, false));
-    r.h.at(r.np, new Netpoller.Park(100, first, 1_000_000));
-    r.h.at(r.np, new Netpoller.Park(200, during, 1_020_000));
-    r.h.at(r.np, new Netpoller.Park(300, after, 1_040_000));
+    G first = r.parked(100, 1_000_000);
+    G during = r.parked(200, 1_020_000);
+    r.parked(300, 1_040_000);
     r.finishOk();
 
     List<Msg> s = drain(r.sched);
@@ -114,13 +118,10 @@ class NetpollerTest extends ModelTest {
     for (int i = 0; i < 2; i++) {
       Rig r = new Rig(go("1.19", "futex-wake: 33us")).mGoesIntoNetpoll();
       r.h.run.inPlace = i == 0;
-      G first = r.h.g(new Op.Block("x"));
-      G during = r.h.g(new Op.Block("x"));
-      G late = r.h.g(new Op.Block("x"));
       r.h.at(r.np, new Netpoller.BlockingPoll(0, r.m7, 7, false));
-      r.h.at(r.np, new Netpoller.Park(100, first, 1_000_000));
-      r.h.at(r.np, new Netpoller.Park(200, during, 1_020_000));
-      r.h.at(r.np, new Netpoller.Park(2_000_000, late, 1_500_000)); // parked after its data came
+      G first = r.parked(100, 1_000_000);
+      G during = r.parked(200, 1_020_000);
+      G late = r.parked(2_000_000, 1_500_000); // parked after its data came
       r.h.at(r.np, new Netpoller.Poll(2_000_001, 0));
       r.h.start();
       Clock.Finished end = r.h.awaitEnd();
@@ -148,8 +149,8 @@ class NetpollerTest extends ModelTest {
   @Test
   void theNextMessageToTheRunningActorIsTakenInPlaceWhicheverRefNamedIt() {
     Rig r = new Rig(go("1.22"));
-    r.h.at(r.np, new Netpoller.Park(100, r.h.g(new Op.Block("x")), 900_000_000));
-    r.h.at(r.np, new Netpoller.Park(200, r.h.g(new Op.Block("x")), 900_000_000));
+    r.parked(100, 900_000_000);
+    r.parked(200, 900_000_000);
     r.finishOk();
     assertEquals(1, r.h.run.events.handledInPlace(), "the second Park, after the first, without the mailbox");
     assertEquals(2, r.h.run.atomics.netpollWaiters);
